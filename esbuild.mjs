@@ -1,0 +1,29 @@
+// Three bundles: the extension host (Node, vscode external), the webview (browser) and the CLI (Node).
+// The CLI bundle has no externals on purpose: an engine import of `vscode` breaks its build.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {esbuild.BuildOptions} */
+const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', target: 'es2022' };
+
+const bundles = [
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('src/extension/extension.ts')) {
+  bundles.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
+    platform: 'node', format: 'cjs', external: ['vscode'] });
+}
+if (existsSync('src/webview/main.ts')) {
+  bundles.push({ ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js',
+    platform: 'browser', format: 'iife' });
+}
+
+if (watch) {
+  for (const options of bundles) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(bundles.map((options) => esbuild.build(options)));
+}
