@@ -37,5 +37,6 @@ export default tseslint.config(
   layer(['src/webview/**'], [
     { group: ['vscode', 'node:*', '**/engine/**', '**/extension/**', '**/cli/**'], message: 'The webview only speaks the protocol.' },
   ]),
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' }, languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly' } } },
   { files: ['scripts/**/*.mjs', '*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );
