@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KIB_PER_GIB } from '../units';
+
+/** Machine memory from `/proc/meminfo`, in GiB. */
+export interface MachineMemory {
+  readonly totalGiB: number;
+  /** MemTotal − MemAvailable: what the kernel could not hand out without swapping. */
+  readonly usedGiB: number;
+}
+
+export function parseMemInfo(text: string): MachineMemory {
+  const kib = (key: string): number | undefined => {
+    const match = new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
+    return match ? Number(match[1]) : undefined;
+  };
+  const totalKiB = kib('MemTotal');
+  if (totalKiB === undefined || totalKiB <= 0) throw new Error('/proc/meminfo has no MemTotal');
+  // MemAvailable exists since Linux 3.14; older kernels fall back to free + buffers + cached.
+  const availableKiB = kib('MemAvailable') ?? (kib('MemFree') ?? 0) + (kib('Buffers') ?? 0) + (kib('Cached') ?? 0);
+  const usedKiB = Math.max(0, totalKiB - availableKiB);
+  return { totalGiB: totalKiB / KIB_PER_GIB, usedGiB: usedKiB / KIB_PER_GIB };
+}
+
+export async function readMachineMemory(procRoot: string): Promise<MachineMemory> {
+  return parseMemInfo(await readFile(join(procRoot, 'meminfo'), 'utf8'));
+}

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Aggregate CPU time of the whole machine, from the first line of `/proc/stat`, in clock ticks (USER_HZ). */
+export interface MachineCpuTimes {
+  /** user + nice + system + irq + softirq + steal: time some CPU spent running something. */
+  readonly busyTicks: number;
+  /** busy + idle + iowait. */
+  readonly totalTicks: number;
+  /** Number of `cpuN` lines: the CPUs online now. */
+  readonly onlineCpuCount: number;
+}
+
+/**
+ * Parses `/proc/stat` text. Guest time is already inside user/nice, so it is not added again.
+ * Throws with the offending text when the aggregate `cpu` line is missing or malformed.
+ */
+export function parseProcStat(text: string): MachineCpuTimes {
+  const lines = text.split('\n');
+  const aggregate = lines.find((line) => line.startsWith('cpu '));
+  if (!aggregate) throw new Error('/proc/stat has no aggregate "cpu" line');
+  const fields = aggregate.trim().split(/\s+/).slice(1).map(Number);
+  if (fields.length < 4 || fields.some((value) => !Number.isFinite(value) || value < 0)) {
+    throw new Error(`/proc/stat "cpu" line is malformed: ${aggregate.slice(0, 120)}`);
+  }
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  const busyTicks = user + nice + system + irq + softirq + steal;
+  const onlineCpuCount = lines.filter((line) => /^cpu\d+\s/.test(line)).length;
+  return { busyTicks, totalTicks: busyTicks + idle + iowait, onlineCpuCount };
+}
+
+export async function readMachineCpuTimes(procRoot: string): Promise<MachineCpuTimes> {
+  return parseProcStat(await readFile(join(procRoot, 'stat'), 'utf8'));
+}
+
+/**
+ * Machine CPU utilisation between two readings, 0–1. Counters that went backwards (CPU hot-unplug,
+ * suspend) or did not move give 0 rather than a negative or NaN share.
+ */
+export function cpuUtilizationBetween(before: MachineCpuTimes, after: MachineCpuTimes): number {
+  const busy = after.busyTicks - before.busyTicks;
+  const total = after.totalTicks - before.totalTicks;
+  if (!(total > 0) || busy < 0) return 0;
+  return Math.min(1, busy / total);
+}
