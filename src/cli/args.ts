@@ -1,0 +1,206 @@
+/** Parsing of the `carbon-meter` command line. Pure: no I/O, so every error path is unit-tested. */
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface RunArgs {
+  readonly command: 'run';
+  readonly country?: string;
+  readonly region?: string;
+  readonly cloud?: string;
+  readonly pue?: number;
+  readonly intervalMs: number;
+  readonly project?: string;
+  readonly experiment?: string;
+  readonly trackingMode: 'process' | 'machine';
+  readonly outDir?: string;
+  readonly sysfsRoot?: string;
+  readonly nvidiaSmiPath?: string;
+  readonly quiet: boolean;
+  /** The command to run and its arguments, everything after `--`. */
+  readonly argv: readonly string[];
+}
+
+export interface RegionsArgs {
+  readonly command: 'regions';
+  readonly providers: readonly string[];
+  readonly energyKWh?: number;
+  readonly json: boolean;
+  readonly limit?: number;
+}
+
+export interface ReportArgs {
+  readonly command: 'report';
+  /** A run id (or unique prefix), a run JSON file, or a directory holding `runs/`. */
+  readonly target: string;
+  readonly format: 'md' | 'html' | 'json' | 'csv';
+  readonly outDir?: string;
+}
+
+export interface DoctorArgs {
+  readonly command: 'doctor';
+  readonly sysfsRoot?: string;
+  readonly nvidiaSmiPath?: string;
+  readonly json: boolean;
+}
+
+export type CliArgs = RunArgs | RegionsArgs | ReportArgs | DoctorArgs | { readonly command: 'help' | 'version' };
+
+export const DEFAULT_INTERVAL_MS = 1_000;
+/** Below this the sampler's own cost starts to show in the measurement. */
+export const MIN_INTERVAL_MS = 100;
+export const MAX_INTERVAL_MS = 3_600_000;
+
+type Flags = Map<string, string | true>;
+
+/** Splits `--name value`, `--name=value` and boolean `--name` flags; stops at `--`. */
+function readFlags(tokens: readonly string[], booleanFlags: ReadonlySet<string>, allowed: ReadonlySet<string>): { flags: Flags; positionals: string[]; rest: string[] } {
+  const flags: Flags = new Map();
+  const positionals: string[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as string;
+    if (token === '--') return { flags, positionals, rest: tokens.slice(index + 1) };
+    if (!token.startsWith('--')) {
+      positionals.push(token);
+      continue;
+    }
+    const equals = token.indexOf('=');
+    const name = token.slice(2, equals === -1 ? undefined : equals);
+    if (!allowed.has(name)) throw new UsageError(`Unknown option --${name}.`);
+    if (flags.has(name)) throw new UsageError(`Option --${name} is given twice.`);
+    if (booleanFlags.has(name)) {
+      if (equals !== -1) throw new UsageError(`Option --${name} takes no value.`);
+      flags.set(name, true);
+      continue;
+    }
+    const value = equals !== -1 ? token.slice(equals + 1) : tokens[++index];
+    if (value === undefined || value === '' || (equals === -1 && value.startsWith('--'))) {
+      throw new UsageError(`Option --${name} needs a value.`);
+    }
+    flags.set(name, value);
+  }
+  return { flags, positionals, rest: [] };
+}
+
+function text(flags: Flags, name: string): string | undefined {
+  const value = flags.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function positiveNumber(flags: Flags, name: string, { min, max, integer }: { min: number; max: number; integer?: boolean }): number | undefined {
+  const raw = text(flags, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    throw new UsageError(`Option --${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${raw}".`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(flags: Flags, name: string, choices: readonly T[], fallback: T): T {
+  const raw = text(flags, name) ?? fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new UsageError(`Option --${name} must be one of ${choices.join(', ')}, not "${raw}".`);
+  }
+  return raw as T;
+}
+
+const RUN_FLAGS = new Set(['country', 'region', 'cloud', 'pue', 'interval-ms', 'project', 'experiment', 'tracking-mode', 'out', 'sysfs-root', 'nvidia-smi', 'quiet']);
+
+function parseRun(tokens: readonly string[]): RunArgs {
+  const { flags, positionals, rest } = readFlags(tokens, new Set(['quiet']), RUN_FLAGS);
+  // `carbon-meter run python train.py` without `--` is accepted too, as long as no option follows the command.
+  const argv = rest.length > 0 ? rest : positionals;
+  if (rest.length > 0 && positionals.length > 0) {
+    throw new UsageError(`Unexpected "${positionals[0]}" before "--": options go before "--", the command after it.`);
+  }
+  if (argv.length === 0) throw new UsageError('Nothing to run: give the command after "--", e.g. carbon-meter run -- npm test');
+  const cloud = text(flags, 'cloud');
+  if (cloud !== undefined && !/^[a-z0-9-]+:[A-Za-z0-9_.-]+$/.test(cloud)) {
+    throw new UsageError(`Option --cloud must look like provider:region (e.g. aws:eu-west-3), not "${cloud}".`);
+  }
+  return {
+    command: 'run',
+    country: text(flags, 'country'),
+    region: text(flags, 'region'),
+    cloud,
+    pue: positiveNumber(flags, 'pue', { min: 1, max: 5 }),
+    intervalMs: positiveNumber(flags, 'interval-ms', { min: MIN_INTERVAL_MS, max: MAX_INTERVAL_MS, integer: true }) ?? DEFAULT_INTERVAL_MS,
+    project: text(flags, 'project'),
+    experiment: text(flags, 'experiment'),
+    trackingMode: oneOf(flags, 'tracking-mode', ['process', 'machine'] as const, 'process'),
+    outDir: text(flags, 'out'),
+    sysfsRoot: text(flags, 'sysfs-root'),
+    nvidiaSmiPath: text(flags, 'nvidia-smi'),
+    quiet: flags.has('quiet'),
+    argv,
+  };
+}
+
+function parseRegions(tokens: readonly string[]): RegionsArgs {
+  const { flags, positionals, rest } = readFlags(tokens, new Set(['json']), new Set(['provider', 'energy-kwh', 'json', 'limit']));
+  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for regions.`);
+  const providers = (text(flags, 'provider') ?? '').split(',').map((provider) => provider.trim().toLowerCase()).filter(Boolean);
+  return {
+    command: 'regions',
+    providers,
+    energyKWh: positiveNumber(flags, 'energy-kwh', { min: 0, max: 1e9 }),
+    json: flags.has('json'),
+    limit: positiveNumber(flags, 'limit', { min: 1, max: 100_000, integer: true }),
+  };
+}
+
+function parseReport(tokens: readonly string[]): ReportArgs {
+  const { flags, positionals, rest } = readFlags(tokens, new Set(), new Set(['format', 'out']));
+  if (rest.length > 0 || positionals.length > 1) throw new UsageError('report takes one run id, run file or directory.');
+  return {
+    command: 'report',
+    target: positionals[0] ?? '.carbon-meter',
+    format: oneOf(flags, 'format', ['md', 'html', 'json', 'csv'] as const, 'md'),
+    outDir: text(flags, 'out'),
+  };
+}
+
+function parseDoctor(tokens: readonly string[]): DoctorArgs {
+  const { flags, positionals, rest } = readFlags(tokens, new Set(['json']), new Set(['sysfs-root', 'nvidia-smi', 'json']));
+  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for doctor.`);
+  return { command: 'doctor', sysfsRoot: text(flags, 'sysfs-root'), nvidiaSmiPath: text(flags, 'nvidia-smi'), json: flags.has('json') };
+}
+
+/** Parses `process.argv.slice(2)`. Throws UsageError with a message fit for the user. */
+export function parseCliArgs(tokens: readonly string[]): CliArgs {
+  const [subcommand, ...rest] = tokens;
+  switch (subcommand) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return { command: 'help' };
+    case 'version':
+    case '--version':
+      return { command: 'version' };
+    case 'run':
+      return parseRun(rest);
+    case 'regions':
+      return parseRegions(rest);
+    case 'report':
+      return parseReport(rest);
+    case 'doctor':
+      return parseDoctor(rest);
+    default:
+      throw new UsageError(`Unknown command "${subcommand}". Commands: run, regions, report, doctor, help.`);
+  }
+}
+
+export const USAGE = `Usage:
+  carbon-meter run [--country C] [--region R] [--cloud provider:region] [--pue N] [--interval-ms N]
+                   [--project NAME] [--experiment NAME] [--tracking-mode process|machine]
+                   [--out DIR] [--sysfs-root DIR] [--nvidia-smi PATH] [--quiet] -- <command> [args...]
+  carbon-meter regions [--provider aws,gcp,azure,...] [--energy-kwh N] [--limit N] [--json]
+  carbon-meter report [<DIR or run id or run file>] [--format md|html|json|csv] [--out DIR]
+  carbon-meter doctor [--sysfs-root DIR] [--nvidia-smi PATH] [--json]
+
+Measures the energy of a command (CPU, GPU, RAM) and its CO₂e, like CodeCarbon, from the shell.
+Results go to <out>/emissions.csv (CodeCarbon-compatible) and <out>/runs/<run-id>.json; <out> defaults to .carbon-meter.
+`;

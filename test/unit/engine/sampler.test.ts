@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Sampler, AttributeInterval, SourceFailure } from '../../../src/engine/sampler';
+import type { PowerReading, PowerSource } from '../../../src/engine/powerSources/powerSource';
+import { JOULES_PER_KWH } from '../../../src/engine/units';
+
+/** A scripted source: each read returns the next reading, or throws when the script says so. */
+function scriptedSource(component: PowerSource['component'], script: (PowerReading | Error)[]): PowerSource {
+  let index = 0;
+  return {
+    id: component === 'ram' ? 'ram-model' : 'rapl', component, estimated: false, description: `scripted ${component}`,
+    probe: async () => undefined,
+    read: async () => {
+      const step = script[Math.min(index++, script.length - 1)] as PowerReading | Error;
+      if (step instanceof Error) throw step;
+      return step;
+    },
+    dispose: () => undefined,
+  };
+}
+
+function fakeProc(busyTicks: number, idleTicks: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'proc-'));
+  writeProc(dir, busyTicks, idleTicks);
+  return dir;
+}
+function writeProc(dir: string, busyTicks: number, idleTicks: number): void {
+  writeFileSync(join(dir, 'stat'), `cpu  ${busyTicks} 0 0 ${idleTicks} 0 0 0 0 0 0\ncpu0 ${busyTicks} 0 0 ${idleTicks} 0 0 0 0 0 0\n`);
+  writeFileSync(join(dir, 'meminfo'), 'MemTotal:  8388608 kB\nMemAvailable: 4194304 kB\n');
+}
+
+const halfOfEverything: AttributeInterval = (interval) => ({
+  taskJoules: { cpu: interval.machineJoules.cpu / 2, gpu: interval.machineJoules.gpu / 2, ram: interval.machineJoules.ram / 2 },
+  cpuShare: 0.5,
+});
+
+describe('Sampler', () => {
+  it('integrates constant power over controlled intervals into exact energy', async () => {
+    let nowMs = 0;
+    const procRoot = fakeProc(100, 100);
+    const sampler = new Sampler({
+      sources: { cpu: scriptedSource('cpu', [{ powerWatts: 50 }]), gpu: [], ram: scriptedSource('ram', [{ powerWatts: 3 }]) },
+      procRoot, intervalMs: 1_000, attribute: halfOfEverything, task: { sample: async () => ({ cpuTicks: 0, residentBytes: 0, pids: [] }) },
+      intensityGramsPerKWh: 400, pue: 1.5, monotonicNowMs: () => nowMs,
+    });
+    await sampler.start();
+    for (let second = 1; second <= 3; second++) {
+      nowMs = second * 1_000;
+      writeProc(procRoot, 100 + second * 50, 100 + second * 50);
+      await sampler.sampleNow();
+    }
+    const totals = await sampler.stop();
+    assert.equal(totals.machineEnergyKWh.cpu * JOULES_PER_KWH, 150);
+    assert.equal(totals.machineEnergyKWh.ram * JOULES_PER_KWH, 9);
+    assert.equal(totals.taskEnergyKWh.cpu * JOULES_PER_KWH, 75);
+    // task energy 79.5 J × PUE 1.5 × 400 g/kWh
+    assert.ok(Math.abs(totals.emissionsKg - (79.5 / JOULES_PER_KWH) * 1.5 * 0.4) < 1e-15);
+    assert.equal(totals.cpuUtilizationPercent, 50);
+    sampler.dispose();
+  });
+
+  it('prefers a counter source\'s measured joules over power × interval', async () => {
+    let nowMs = 0;
+    const sampler = new Sampler({
+      sources: { cpu: scriptedSource('cpu', [{ powerWatts: 0, energyJoules: 0 }, { powerWatts: 999, energyJoules: 42 }]), gpu: [], ram: undefined },
+      procRoot: fakeProc(1, 1), intervalMs: 1_000, attribute: halfOfEverything,
+      intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
+    });
+    await sampler.start();
+    nowMs = 1_000;
+    const sample = await sampler.sampleNow();
+    assert.equal(sample.machinePowerWatts.cpu, 42);
+    assert.equal(sampler.totals.machineEnergyKWh.cpu * JOULES_PER_KWH, 42);
+    sampler.dispose();
+  });
+
+  it('holds the last good power when a source fails, and reports why', async () => {
+    let nowMs = 0;
+    const failures: SourceFailure[] = [];
+    const sampler = new Sampler({
+      sources: { cpu: scriptedSource('cpu', [{ powerWatts: 20 }, { powerWatts: 20 }, new Error('EIO reading energy_uj')]), gpu: [], ram: undefined },
+      procRoot: fakeProc(1, 1), intervalMs: 1_000, attribute: halfOfEverything,
+      intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
+    });
+    sampler.onDidFailSource((failure) => failures.push(failure));
+    await sampler.start();
+    nowMs = 1_000;
+    await sampler.sampleNow();
+    nowMs = 2_000;
+    const sample = await sampler.sampleNow();
+    assert.equal(sample.machinePowerWatts.cpu, 20);
+    assert.deepEqual(failures, [{ component: 'cpu', sourceId: 'rapl', message: 'EIO reading energy_uj' }]);
+    sampler.dispose();
+  });
+
+  it('attributes the whole machine in machine mode and tracks the idle baseline', async () => {
+    let nowMs = 0;
+    const sampler = new Sampler({
+      sources: { cpu: scriptedSource('cpu', [{ powerWatts: 10 }, { powerWatts: 10 }, { powerWatts: 30 }]), gpu: [], ram: undefined },
+      procRoot: fakeProc(1, 1), intervalMs: 1_000, attribute: halfOfEverything,
+      intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
+    });
+    await sampler.start();
+    nowMs = 1_000;
+    await sampler.sampleNow();
+    nowMs = 2_000;
+    const totals = await sampler.stop();
+    assert.equal(totals.taskEnergyKWh.cpu * JOULES_PER_KWH, 40);
+    assert.equal(totals.machineIdleEnergyKWh.cpu * JOULES_PER_KWH, 20);
+    sampler.dispose();
+  });
+
+  it('uses the kernel\'s final CPU total for the tail after the last sample', async () => {
+    let nowMs = 0;
+    let seenTicks = 0;
+    const intervals: number[] = [];
+    const sampler = new Sampler({
+      sources: { cpu: scriptedSource('cpu', [{ powerWatts: 10 }]), gpu: [], ram: undefined },
+      procRoot: fakeProc(1, 1), intervalMs: 1_000,
+      attribute: (interval) => { intervals.push(interval.taskCpuTicks); return halfOfEverything(interval); },
+      task: { sample: async () => ({ cpuTicks: seenTicks, residentBytes: 0, pids: [] }) },
+      intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
+    });
+    await sampler.start();
+    seenTicks = 40;
+    nowMs = 1_000;
+    await sampler.sampleNow();
+    nowMs = 1_300;
+    const totals = await sampler.stop(55);
+    assert.deepEqual(intervals, [40, 15]);
+    assert.equal(totals.taskCpuTicks, 55);
+    sampler.dispose();
+  });
+});
