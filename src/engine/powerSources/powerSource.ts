@@ -10,7 +10,10 @@ export interface GpuDeviceReading {
   readonly deviceId: string;
   readonly index: number;
   readonly name: string;
+  /** 0 when `powerUnknownReason` is set; such a device is left out of the reading's `powerWatts`. */
   readonly powerWatts: number;
+  /** Set when the driver gave no power for this device (e.g. nvidia-smi `[N/A]`): why its power is unknown. */
+  readonly powerUnknownReason?: string;
   readonly utilizationPercent: number | undefined;
   readonly memoryUsedMiB: number | undefined;
   readonly memoryTotalMiB: number | undefined;
@@ -51,6 +54,8 @@ export interface PowerSource {
   readonly description: string;
   /** Why this source cannot run here, or undefined if it can. Never throws. */
   probe(): Promise<string | undefined>;
+  /** After a rejected probe: the command or step that would make this source usable (e.g. the RAPL permission fix). */
+  readonly fix?: string;
   /** Reads the component. May throw; the sampler marks the source unavailable with the message. */
   read(): Promise<PowerReading>;
   /** Releases long-lived resources (child processes, timers). */

@@ -1,0 +1,192 @@
+import { join } from 'node:path';
+import type { PowerReading, PowerSource } from './powerSource';
+import { MICROJOULES_PER_JOULE, wattsFromJoules } from '../units';
+import {
+  type RaplZone, type ReadTextFile, discoverRaplZones, powercapDirectory, readTextFromDisk, selectRaplZones,
+} from './raplZones';
+
+/**
+ * Makes RAPL readable until the next reboot. Since CVE-2020-8694 ("Platypus", fixed in Linux 5.10 and backported
+ * to stable kernels) `energy_uj` is root-only. The class directory links every zone, subzones included, so one
+ * glob covers them all.
+ */
+export const RAPL_CHMOD_FIX = 'sudo chmod a+r /sys/class/powercap/intel-rapl:*/energy_uj';
+
+/** The same permission on every boot: a udev rule, applied at once by re-triggering the powercap devices. */
+export const RAPL_UDEV_FIX =
+  `echo 'SUBSYSTEM=="powercap", KERNEL=="intel-rapl*:*", ACTION=="add", RUN+="/bin/chmod a+r $sys$devpath/energy_uj"' ` +
+  '| sudo tee /etc/udev/rules.d/60-carbon-meter-rapl.rules && sudo udevadm trigger --subsystem-match=powercap';
+
+export interface RaplSourceOptions {
+  /** Usually `/sys`; zones are read from `<sysfsRoot>/class/powercap`. */
+  readonly sysfsRoot: string;
+  /** `cpu`: the package zones; `ram`: the dram zones. */
+  readonly component: 'cpu' | 'ram';
+  /** Monotonic clock in milliseconds; `performance.now` by default. */
+  readonly now?: () => number;
+  /** File reader, injectable for tests. */
+  readonly readTextFile?: ReadTextFile;
+}
+
+interface ZoneCounter {
+  readonly zone: RaplZone;
+  /** Counter range: energy_uj wraps to 0 after this value. Undefined when the file is unreadable. */
+  readonly maxEnergyRangeMicrojoules: number | undefined;
+  lastMicrojoules: number | undefined;
+}
+
+interface Setup {
+  readonly counters: ZoneCounter[];
+  readonly skipped: string[];
+  readonly rejection: string | undefined;
+  readonly fix: string | undefined;
+}
+
+/**
+ * Measures CPU package or DRAM energy from Linux powercap RAPL counters (`energy_uj`).
+ * `read()` returns the energy since the previous read and its average power. The first read only primes the
+ * counters and reports 0 J over an empty interval, because a counter value alone says nothing about an interval.
+ * A zone whose counter cannot be read at probe time is skipped and named in `description`.
+ */
+export function createRaplSource(options: RaplSourceOptions): PowerSource {
+  const now = options.now ?? (() => performance.now());
+  const readTextFile = options.readTextFile ?? readTextFromDisk;
+  const zoneKind = options.component === 'cpu' ? 'package' : 'dram';
+  let setup: Setup | undefined;
+  let lastReadMs: number | undefined;
+
+  const ensureSetup = async (): Promise<Setup> => {
+    setup ??= await setUpCounters(options.sysfsRoot, options.component, readTextFile);
+    return setup;
+  };
+
+  return {
+    id: 'rapl',
+    component: options.component,
+    estimated: false,
+    get description(): string {
+      if (!setup || setup.counters.length === 0) return `RAPL ${zoneKind} zones`;
+      // Every socket's dram zone is called "dram"; the zone id tells them apart.
+      const nameCounts = new Map<string, number>();
+      for (const counter of setup.counters) nameCounts.set(counter.zone.name, (nameCounts.get(counter.zone.name) ?? 0) + 1);
+      const names = setup.counters
+        .map(({ zone }) => ((nameCounts.get(zone.name) ?? 0) > 1 ? `${zone.name} (${zone.zoneId})` : zone.name))
+        .join(' + ');
+      const skipped = setup.skipped.length > 0 ? `; warning: skipped ${setup.skipped.join(', ')}` : '';
+      return `RAPL ${names}${skipped}`;
+    },
+    get fix(): string | undefined {
+      return setup?.fix;
+    },
+    async probe(): Promise<string | undefined> {
+      try {
+        return (await ensureSetup()).rejection;
+      } catch (error) {
+        return `RAPL could not be read: ${messageOf(error)}`;
+      }
+    },
+    async read(): Promise<PowerReading> {
+      const { counters, rejection } = await ensureSetup();
+      if (rejection) throw new Error(rejection);
+      const readMs = now();
+      let energyMicrojoules = 0;
+      let primed = lastReadMs !== undefined;
+      for (const counter of counters) {
+        const valueMicrojoules = await readCounter(readTextFile, counter.zone);
+        if (counter.lastMicrojoules === undefined) primed = false;
+        else energyMicrojoules += counterDelta(counter.lastMicrojoules, valueMicrojoules, counter.maxEnergyRangeMicrojoules);
+        counter.lastMicrojoules = valueMicrojoules;
+      }
+      const elapsedMs = lastReadMs === undefined ? 0 : readMs - lastReadMs;
+      lastReadMs = readMs;
+      if (!primed) return { powerWatts: 0, energyJoules: 0 };
+      const energyJoules = energyMicrojoules / MICROJOULES_PER_JOULE;
+      return { powerWatts: wattsFromJoules(energyJoules, elapsedMs), energyJoules };
+    },
+    dispose(): void {
+      // Nothing long-lived: every read opens and closes its files.
+    },
+  };
+}
+
+/**
+ * Energy between two counter values. energy_uj wraps to 0 after max_energy_range_uj, so a value that went down
+ * gets the range added back. Without a known range the part before the wrap is lost, so only the new value counts.
+ */
+export function counterDelta(beforeMicrojoules: number, afterMicrojoules: number, rangeMicrojoules: number | undefined): number {
+  if (afterMicrojoules >= beforeMicrojoules) return afterMicrojoules - beforeMicrojoules;
+  return rangeMicrojoules === undefined ? afterMicrojoules : rangeMicrojoules - beforeMicrojoules + afterMicrojoules;
+}
+
+async function setUpCounters(sysfsRoot: string, component: 'cpu' | 'ram', readTextFile: ReadTextFile): Promise<Setup> {
+  const directory = powercapDirectory(sysfsRoot);
+  let zones: RaplZone[];
+  try {
+    zones = await discoverRaplZones(sysfsRoot, readTextFile);
+  } catch (error) {
+    const rejection = errnoOf(error) === 'ENOENT'
+      ? `no powercap directory at ${directory}: RAPL needs Linux on bare metal with the intel_rapl_msr module ` +
+        '(Intel, or AMD Zen on Linux 5.8+); virtual machines rarely expose it'
+      : `cannot list ${directory}: ${messageOf(error)}`;
+    return { counters: [], skipped: [], rejection, fix: undefined };
+  }
+  const selected = selectRaplZones(zones, component);
+  if (selected.length === 0) {
+    const rejection = zones.length === 0
+      ? `no RAPL zones in ${directory} (the intel_rapl_msr module is not loaded, or this is a virtual machine)`
+      : component === 'cpu'
+        ? `no RAPL package zone in ${directory} (found: ${zones.map((zone) => zone.name).join(', ')})`
+        : `no RAPL dram zone in ${directory}: this CPU does not report DRAM energy (found: ${zones.map((zone) => zone.name).join(', ')})`;
+    return { counters: [], skipped: [], rejection, fix: undefined };
+  }
+  const counters: ZoneCounter[] = [];
+  const skipped: string[] = [];
+  let permissionDenied = false;
+  for (const zone of selected) {
+    try {
+      await readCounter(readTextFile, zone);
+    } catch (error) {
+      const code = errnoOf(error);
+      permissionDenied ||= code === 'EACCES' || code === 'EPERM';
+      skipped.push(`${zone.name} (${zone.zoneId}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : messageOf(error)})`);
+      continue;
+    }
+    counters.push({ zone, maxEnergyRangeMicrojoules: await readRange(readTextFile, zone), lastMicrojoules: undefined });
+  }
+  if (counters.length > 0) return { counters, skipped, rejection: undefined, fix: undefined };
+  if (permissionDenied) {
+    return {
+      counters, skipped,
+      rejection: `RAPL energy counters are readable only by root (CVE-2020-8694, Linux 5.10+): ${skipped.join(', ')}`,
+      fix: `${RAPL_CHMOD_FIX}   (until reboot; to keep it: ${RAPL_UDEV_FIX})`,
+    };
+  }
+  return { counters, skipped, rejection: `no readable RAPL ${component === 'cpu' ? 'package' : 'dram'} counter: ${skipped.join(', ')}`, fix: undefined };
+}
+
+async function readCounter(readTextFile: ReadTextFile, zone: RaplZone): Promise<number> {
+  const text = await readTextFile(join(zone.path, 'energy_uj'));
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`${zone.zoneId}/energy_uj is not a counter: "${text.trim().slice(0, 40)}"`);
+  }
+  return value;
+}
+
+async function readRange(readTextFile: ReadTextFile, zone: RaplZone): Promise<number | undefined> {
+  try {
+    const value = Number((await readTextFile(join(zone.path, 'max_energy_range_uj'))).trim());
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errnoOf(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown } | undefined;
+  return typeof candidate?.code === 'string' ? candidate.code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
