@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+
+/** Where tzdata usually lives; pass another path on systems without it. */
+export const DEFAULT_ZONE_TAB_PATH = '/usr/share/zoneinfo/zone.tab';
+
+/** The system's IANA time zone, e.g. "Europe/Paris"; for the composition root only. */
+export function systemTimeZone(): string | undefined {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/**
+ * The ISO2 country of an IANA time zone according to a zone.tab or zone1970.tab file, or undefined
+ * when the zone is not listed (UTC, Etc/GMT+1) or the file cannot be read.
+ */
+export function countryOfTimeZone(timeZone: string, zoneTabPath: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(zoneTabPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const [codes = '', , zone] = line.split('\t');
+    // zone1970.tab lists every country sharing a zone ("CH,DE,LI"); the first is the zone's main country.
+    if (zone?.trim() === timeZone) return codes.split(',')[0]?.trim();
+  }
+  return undefined;
+}
