@@ -1,4 +1,5 @@
 import type { CloudRegion } from './intensityTable';
+import { GRAMS_PER_KG } from '../units';
 
 /** One row of a region ranking, cleanest grid first. */
 export interface RankedRegion {
@@ -19,8 +20,6 @@ export interface RegionRanking {
   readonly ranked: readonly RankedRegion[];
   readonly excludedWithoutIntensity: readonly { readonly provider: string; readonly region: string }[];
 }
-
-const GRAMS_PER_KG = 1000;
 
 /**
  * Sorts cloud regions by grid intensity, ascending; ties go by provider, then region id.
