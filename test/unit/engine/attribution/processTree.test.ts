@@ -1,0 +1,184 @@
+import * as assert from 'node:assert/strict';
+import { createProcessTreeTracker, type ProcessTreeTracker } from '../../../../src/engine/attribution/processTree';
+import type { ProcessScanMode } from '../../../../src/engine/attribution/processTreeScan';
+import { FakeProc, type FakeProcess } from './fakeProc';
+
+const ROOT = 100;
+
+for (const scanMode of ['full-scan', 'children-file'] as ProcessScanMode[]) {
+  describe(`createProcessTreeTracker on a fixture /proc (${scanMode})`, () => {
+    let proc: FakeProc;
+    let tracker: ProcessTreeTracker;
+    beforeEach(() => {
+      proc = new FakeProc();
+      tracker = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode, pageSizeBytes: 4096 });
+    });
+    afterEach(() => proc.dispose());
+
+    const sampleWith = async (processes: FakeProcess[]) => {
+      proc.set(processes);
+      return tracker.sample();
+    };
+
+    it('finds the root and all descendants, not the rest of the machine, and sums their RSS', async () => {
+      const sample = await sampleWith([
+        { pid: 1, ppid: 0, utime: 9999, rssPages: 5000 },
+        { pid: ROOT, ppid: 1, utime: 10, stime: 5, cutime: 7, rssPages: 100 },
+        { pid: 101, ppid: ROOT, comm: 'my (busy) worker', utime: 40, rssPages: 200 },
+        { pid: 102, ppid: 101, utime: 3, stime: 2, rssPages: 50 },
+        { pid: 200, ppid: 1, utime: 777, rssPages: 999 },
+      ]);
+      assert.deepEqual([...sample.pids].sort((a, b) => a - b), [ROOT, 101, 102]);
+      assert.equal(sample.pids[0], ROOT);
+      assert.equal(sample.cpuTicks, 15 + 7 + 40 + 5);
+      assert.equal(sample.residentBytes, (100 + 200 + 50) * 4096);
+      assert.equal(sample.rootAlive, true);
+    });
+
+    it('counts a reaped child once: its time moves from its own fields to the parent cutime', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }, { pid: 101, ppid: ROOT, utime: 50 }]);
+      // The child ran 20 more ticks after the sample, then the root reaped it.
+      const after = await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 70 }]);
+      assert.equal(after.cpuTicks, 80);
+    });
+
+    it('does not double count when the scan sees the child gone before the parent cutime grows', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }, { pid: 101, ppid: ROOT, utime: 50 }]);
+      const racing = await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }]);
+      assert.equal(racing.cpuTicks, 60, 'the child stays counted while the parent has not reported it');
+      const settled = await sampleWith([{ pid: ROOT, ppid: 1, utime: 12, cutime: 70 }]);
+      assert.equal(settled.cpuTicks, 82);
+    });
+
+    it('keeps the time of a child whose parent never reports it (SIGCHLD ignored)', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }, { pid: 101, ppid: ROOT, utime: 50 }]);
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }]);
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }]);
+      // The debt became escaped time; a later short-lived child's cutime is new time, not a repayment.
+      const later = await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 5 }]);
+      assert.equal(later.cpuTicks, 65);
+    });
+
+    it('follows orphans whose parent exited early and keeps their time after init reaps them', async () => {
+      await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10 },
+        { pid: 101, ppid: ROOT, utime: 5 },
+        { pid: 102, ppid: 101, utime: 20, startTime: 1001 },
+        { pid: 103, ppid: 101, utime: 30, startTime: 1001 },
+      ]);
+      // 101 exited and was reaped by the root; its children were reparented to init.
+      const orphaned = await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10, cutime: 6 },
+        { pid: 102, ppid: 1, utime: 60, startTime: 1001 },
+        { pid: 103, ppid: 1, utime: 70, startTime: 1001 },
+      ]);
+      assert.deepEqual([...orphaned.pids].sort(), [ROOT, 102, 103]);
+      assert.equal(orphaned.cpuTicks, 10 + 6 + 60 + 70);
+      // Init reaped both orphans: nothing in the tree will ever report them again.
+      const gone = await sampleWith([{ pid: ROOT, ppid: 1, utime: 11, cutime: 6 }]);
+      assert.equal(gone.cpuTicks, 11 + 6 + 60 + 70);
+    });
+
+    it('does not count an orphan twice when it vanishes in the same interval as the parent that reaped it', async () => {
+      await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10 },
+        { pid: 101, ppid: ROOT, utime: 5 },
+        { pid: 102, ppid: 101, utime: 20, startTime: 1001 },
+      ]);
+      // 101 waited for 102 (20 → 25 ticks), then exited and was reaped by the root: 5 + 25.
+      const after = await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 30 }]);
+      assert.equal(after.cpuTicks, 40);
+    });
+
+    it('ignores a process that reuses the pid of an exited member', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, startTime: 500 }, { pid: 101, ppid: ROOT, utime: 50, startTime: 600 }]);
+      const reused = await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10, cutime: 55, startTime: 500 },
+        { pid: 101, ppid: 1, utime: 9000, startTime: 900, rssPages: 1 },
+      ]);
+      assert.deepEqual(reused.pids, [ROOT]);
+      assert.equal(reused.cpuTicks, 65);
+      assert.equal(reused.residentBytes, 0);
+    });
+
+    it('does not adopt the new root when the root pid is reused after the root exited', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, startTime: 500 }]);
+      await sampleWith([]);
+      const reused = await sampleWith([{ pid: ROOT, ppid: 1, utime: 5000, startTime: 9000 }]);
+      assert.equal(reused.rootAlive, false);
+      assert.deepEqual(reused.pids, []);
+      assert.equal(reused.cpuTicks, 10);
+    });
+
+    it('reports a zombie root as not alive but keeps counting it', async () => {
+      const sample = await sampleWith([{ pid: ROOT, ppid: 1, state: 'Z', utime: 10, cutime: 20 }]);
+      assert.equal(sample.rootAlive, false);
+      assert.equal(sample.cpuTicks, 30);
+    });
+
+    it('replaces the root last-known total with the kernel final total on finish, and only grows', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 40 }]);
+      proc.set([]);
+      assert.equal((await tracker.finish(63)).cpuTicks, 63);
+      // A smaller final figure (another child of ours was not counted, rounding) cannot shrink the total.
+      const other = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode });
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 40 }]);
+      await other.sample();
+      proc.set([]);
+      assert.equal((await other.finish(45)).cpuTicks, 50);
+    });
+
+    it('ignores a final total while the root is still alive', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }]);
+      assert.equal((await tracker.finish(500)).cpuTicks, 10);
+    });
+
+    it('never decreases, even when a member cutime reads lower', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 40 }]);
+      const lower = await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 30 }]);
+      assert.equal(lower.cpuTicks, 50);
+    });
+
+    it('reports an absent root as not alive with no time', async () => {
+      const sample = await sampleWith([{ pid: 1, ppid: 0, utime: 5 }]);
+      assert.deepEqual(sample, { cpuTicks: 0, residentBytes: 0, pids: [], rootAlive: false });
+    });
+  });
+}
+
+describe('createProcessTreeTracker children files', () => {
+  let proc: FakeProc;
+  beforeEach(() => { proc = new FakeProc(); });
+  afterEach(() => proc.dispose());
+
+  it('follows children forked by every thread of a multi-threaded parent', async () => {
+    proc.set([
+      { pid: ROOT, ppid: 1, utime: 1, threads: [ROOT, 150, 151], childrenByThread: { 150: [101], 151: [102] } },
+      { pid: 101, ppid: ROOT, utime: 10 },
+      { pid: 102, ppid: ROOT, utime: 20 },
+    ]);
+    const tracker = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode: 'children-file' });
+    const sample = await tracker.sample();
+    assert.deepEqual([...sample.pids].sort(), [ROOT, 101, 102]);
+    assert.equal(sample.cpuTicks, 31);
+  });
+
+  it('skips a listed child whose stat names another parent (pid reused since the list was read)', async () => {
+    proc.set([
+      { pid: ROOT, ppid: 1, childrenByThread: { [ROOT]: [101] } },
+      { pid: 101, ppid: 7, utime: 10 },
+    ]);
+    const tracker = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode: 'children-file' });
+    assert.deepEqual((await tracker.sample()).pids, [ROOT]);
+  });
+
+  it('picks children files in auto mode when the root has them, else the full scan', async () => {
+    proc.set([{ pid: ROOT, ppid: 1 }]);
+    const withFiles = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT });
+    await withFiles.sample();
+    assert.equal(withFiles.scanMode, 'children-file');
+    const missingRoot = createProcessTreeTracker({ procRoot: proc.root, rootPid: 999 });
+    await missingRoot.sample();
+    assert.equal(missingRoot.scanMode, 'full-scan');
+  });
+});
