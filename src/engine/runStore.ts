@@ -1,0 +1,441 @@
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { Disposable, Emitter, Event } from './events';
+import { formatJsonReport } from './reports/jsonReport';
+import type { RunRecord, RunSample } from './reports/runRecord';
+import { writeFileAtomic } from './storage/atomicWrite';
+import { toJsonLine } from './storage/jsonLines';
+import {
+  buildInterruptedRecord, parsePartialRun, PartialHeaderLine, PartialSampleLine, pickTotals, RunHeader, RunTotalsSoFar,
+} from './storage/partialRun';
+import { isProcessAlive as defaultIsProcessAlive } from './storage/processAlive';
+import { checkRunRecord } from './storage/recordShape';
+import { errorCode, errorMessage, nodeFileSystem, StoreFileSystem } from './storage/storeFileSystem';
+
+export type { RunHeader, RunTotalsSoFar } from './storage/partialRun';
+
+export interface RunStoreOptions {
+  /** The store keeps its files under `<directory>/runs/`. */
+  readonly directory: string;
+  readonly hostname?: string;
+  readonly pid?: number;
+  readonly isProcessAlive?: (pid: number) => boolean;
+  /**
+   * A partial file written by another host (a shared home directory) cannot be checked for a live
+   * writer; it is recovered only after it has not changed for this long.
+   */
+  readonly foreignHostStaleMs?: number;
+  readonly nowMs?: () => number;
+  readonly fileSystem?: StoreFileSystem;
+}
+
+/** A write that did not reach the disk. The data stays in memory and is retried on the next call. */
+export interface StoreWriteFailure {
+  readonly runId: string;
+  readonly operation: 'begin' | 'append' | 'finish';
+  /** The system error code (ENOSPC, EROFS, EACCES…) when there is one. */
+  readonly code: string | undefined;
+  readonly message: string;
+}
+
+/** Where a run's data stands after a store call. */
+export interface StoreWriteStatus {
+  /** True when everything the store holds for this run is on disk. */
+  readonly persisted: boolean;
+  /** Lines (header and samples) still waiting in memory for this run. */
+  readonly pendingLines: number;
+  readonly error: StoreWriteFailure | undefined;
+}
+
+/** One line of the run list. */
+export interface RunSummary {
+  readonly id: string;
+  readonly projectName: string;
+  readonly experimentName: string;
+  readonly command: string;
+  readonly status: RunRecord['status'];
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+  readonly durationSeconds: number;
+  readonly trackingMode: RunRecord['trackingMode'];
+  readonly energyKWh: number;
+  readonly emissionsKg: number;
+  readonly countryName: string;
+  /** True when any power source of the run is a model rather than a measurement. */
+  readonly estimated: boolean;
+}
+
+/** A file the store could not use, and why. */
+export interface RunFileProblem {
+  readonly file: string;
+  readonly message: string;
+}
+
+export interface RunListing {
+  /** Newest first. */
+  readonly runs: readonly RunSummary[];
+  readonly problems: readonly RunFileProblem[];
+}
+
+export interface RecoveredRun {
+  readonly id: string;
+  readonly samples: number;
+  /** Truncated or unreadable lines left out of the recovered record. */
+  readonly skippedLines: number;
+}
+
+export interface RecoveryReport {
+  readonly recovered: readonly RecoveredRun[];
+  /** Partial runs whose writer still runs; left untouched. */
+  readonly stillRunning: readonly string[];
+  /** Partial files deleted because their final record already existed (a crash between rename and delete). */
+  readonly removedLeftovers: readonly string[];
+  readonly problems: readonly RunFileProblem[];
+}
+
+/** `readRun` found no run, or more than one, for the id or prefix it was given. */
+export class RunLookupError extends Error {
+  constructor(readonly reason: 'unknown' | 'ambiguous', readonly query: string, readonly matches: readonly string[]) {
+    super(reason === 'unknown'
+      ? `No run with id or id prefix "${query}".`
+      : `Run id prefix "${query}" is ambiguous: it matches ${matches.join(', ')}.`);
+    this.name = 'RunLookupError';
+  }
+}
+
+/** Crash-safe persistence of runs: a JSON Lines journal while a run goes on, an atomic JSON file when it ends. */
+export interface RunStore extends Disposable {
+  readonly runsDirectory: string;
+  /** Fires when writing starts to fail for a run, or fails with a different error than before. */
+  readonly onDidFail: Event<StoreWriteFailure>;
+  /** Starts `<id>.partial.jsonl` with the header. Rejects only for an id that is not a safe file name. */
+  beginRun(header: RunHeader): Promise<StoreWriteStatus>;
+  /** Appends one sample line with the totals so far. Never rejects: failures are in the status. */
+  appendSample(runId: string, sample: RunSample, totalsSoFar: RunTotalsSoFar): Promise<StoreWriteStatus>;
+  /** Writes `<id>.json` atomically and removes the partial file. Never rejects; retried by later calls. */
+  finishRun(record: RunRecord): Promise<StoreWriteStatus>;
+  /** Retries every write still held in memory; true when nothing is left pending. */
+  flush(): Promise<boolean>;
+  /** Turns partial files of dead writers into final records with status `interrupted`. */
+  recoverInterrupted(): Promise<RecoveryReport>;
+  /** Summaries of the final records, newest first; unreadable files are reported, never thrown. */
+  listRuns(): Promise<RunListing>;
+  /** The run with this id, or the only run whose id starts with it; rejects with RunLookupError otherwise. */
+  readRun(idOrPrefix: string): Promise<RunRecord>;
+}
+
+const PARTIAL_SUFFIX = '.partial.jsonl';
+const FINAL_SUFFIX = '.json';
+/** Ids become file names: no separators, dots or leading dash. UUIDs and ULIDs pass. */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const DEFAULT_FOREIGN_HOST_STALE_MS = 15 * 60 * 1000;
+
+/** A run being written: the lines not yet confirmed on disk and what is. */
+interface ActiveRun {
+  readonly headerLine: string;
+  pendingLines: string[];
+  /** Bytes of the partial file known to be complete lines; a failed append may have left more. */
+  writtenBytes: number;
+  headerWritten: boolean;
+  /** A write failed since the last success, so the file's tail must be checked before appending. */
+  suspect: boolean;
+  lastFailure: StoreWriteFailure | undefined;
+}
+
+/** Creates a store rooted at `options.directory`. */
+export function createRunStore(options: RunStoreOptions): RunStore {
+  return new FileRunStore(options);
+}
+
+class FileRunStore implements RunStore {
+  readonly runsDirectory: string;
+  private readonly failureEmitter = new Emitter<StoreWriteFailure>();
+  readonly onDidFail: Event<StoreWriteFailure> = this.failureEmitter.event;
+
+  private readonly fs: StoreFileSystem;
+  private readonly writer: { pid: number; hostname: string };
+  private readonly active = new Map<string, ActiveRun>();
+  /** Final records whose file could not be written yet. */
+  private readonly pendingFinals = new Map<string, RunRecord>();
+  private readonly finalFailures = new Map<string, StoreWriteFailure>();
+  /** Serialises writes so lines keep their order and two flushes never interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: RunStoreOptions) {
+    this.runsDirectory = join(options.directory, 'runs');
+    this.fs = options.fileSystem ?? nodeFileSystem;
+    this.writer = { pid: options.pid ?? process.pid, hostname: options.hostname ?? osHostname() };
+  }
+
+  beginRun(header: RunHeader): Promise<StoreWriteStatus> {
+    if (!SAFE_ID.test(header.id)) return Promise.reject(new Error(`Run id "${header.id}" is not a safe file name.`));
+    if (this.active.has(header.id)) return Promise.reject(new Error(`Run ${header.id} has already begun.`));
+    const headerLine: PartialHeaderLine = { kind: 'header', writer: this.writer, run: { ...header, status: 'running' } };
+    const run: ActiveRun = {
+      headerLine: toJsonLine(headerLine), pendingLines: [], writtenBytes: 0, headerWritten: false, suspect: false, lastFailure: undefined,
+    };
+    this.active.set(header.id, run);
+    return this.enqueue(async () => {
+      await this.flushRun(header.id, run, 'begin');
+      return this.statusOf(header.id);
+    });
+  }
+
+  appendSample(runId: string, sample: RunSample, totalsSoFar: RunTotalsSoFar): Promise<StoreWriteStatus> {
+    const run = this.active.get(runId);
+    if (!run) {
+      const error: StoreWriteFailure = { runId, operation: 'append', code: undefined, message: `Run ${runId} was not begun in this store.` };
+      return Promise.resolve({ persisted: false, pendingLines: 0, error });
+    }
+    const line: PartialSampleLine = { kind: 'sample', sample, totals: pickTotals(totalsSoFar) };
+    run.pendingLines.push(toJsonLine(line));
+    return this.enqueue(async () => {
+      await this.flushEverything();
+      return this.statusOf(runId);
+    });
+  }
+
+  finishRun(record: RunRecord): Promise<StoreWriteStatus> {
+    if (!SAFE_ID.test(record.id)) return Promise.reject(new Error(`Run id "${record.id}" is not a safe file name.`));
+    this.pendingFinals.set(record.id, record);
+    return this.enqueue(async () => {
+      await this.flushEverything();
+      return this.statusOf(record.id);
+    });
+  }
+
+  flush(): Promise<boolean> {
+    return this.enqueue(async () => {
+      await this.flushEverything();
+      return this.pendingFinals.size === 0 && [...this.active.values()].every((run) => run.headerWritten && run.pendingLines.length === 0);
+    });
+  }
+
+  recoverInterrupted(): Promise<RecoveryReport> {
+    return this.enqueue(() => this.recover());
+  }
+
+  async listRuns(): Promise<RunListing> {
+    const { records, problems } = await this.readFinalRecords();
+    const runs = records.map(summarize).sort((a, b) => b.startedAtMs - a.startedAtMs || a.id.localeCompare(b.id));
+    return { runs, problems };
+  }
+
+  async readRun(idOrPrefix: string): Promise<RunRecord> {
+    const ids = new Set([...(await this.finalIdsOnDisk()), ...this.pendingFinals.keys()]);
+    const matches = ids.has(idOrPrefix) ? [idOrPrefix] : [...ids].filter((id) => id.startsWith(idOrPrefix)).sort();
+    const [id] = matches;
+    if (idOrPrefix === '' || id === undefined) throw new RunLookupError('unknown', idOrPrefix, []);
+    if (matches.length > 1) throw new RunLookupError('ambiguous', idOrPrefix, matches);
+    const pending = this.pendingFinals.get(id);
+    if (pending) return pending;
+    const file = this.finalPath(id);
+    const checked = checkRunRecord(JSON.parse(await this.fs.readFile(file, 'utf8')));
+    if ('problem' in checked) throw new Error(`Run file ${file} is unreadable: ${checked.problem}.`);
+    return checked.record;
+  }
+
+  dispose(): void {
+    this.failureEmitter.dispose();
+  }
+
+  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation, operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private partialPath(id: string): string {
+    return join(this.runsDirectory, `${id}${PARTIAL_SUFFIX}`);
+  }
+
+  private finalPath(id: string): string {
+    return join(this.runsDirectory, `${id}${FINAL_SUFFIX}`);
+  }
+
+  private statusOf(runId: string): StoreWriteStatus {
+    const run = this.active.get(runId);
+    const pendingLines = run ? run.pendingLines.length + (run.headerWritten ? 0 : 1) : 0;
+    const persisted = pendingLines === 0 && !this.pendingFinals.has(runId);
+    return { persisted, pendingLines, error: persisted ? undefined : run?.lastFailure ?? this.finalFailures.get(runId) };
+  }
+
+  /** Retries finals first: once a final is on disk its partial journal no longer matters. */
+  private async flushEverything(): Promise<void> {
+    for (const record of [...this.pendingFinals.values()]) await this.writeFinal(record);
+    for (const [id, run] of [...this.active]) await this.flushRun(id, run, 'append');
+  }
+
+  private async flushRun(id: string, run: ActiveRun, operation: StoreWriteFailure['operation']): Promise<void> {
+    if (run.headerWritten && run.pendingLines.length === 0) return;
+    try {
+      await this.fs.mkdir(this.runsDirectory, { recursive: true });
+      if (run.suspect) await this.repairTail(id, run);
+      const text = (run.headerWritten ? '' : run.headerLine) + run.pendingLines.join('');
+      // One append per flush: after a crash the file holds whole lines plus at most one torn last line.
+      await this.fs.appendFile(this.partialPath(id), text, 'utf8');
+      run.writtenBytes += Buffer.byteLength(text, 'utf8');
+      run.headerWritten = true;
+      run.pendingLines = [];
+      run.suspect = false;
+      run.lastFailure = undefined;
+    } catch (error) {
+      run.suspect = true;
+      run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error) });
+    }
+  }
+
+  /**
+   * A failed append (ENOSPC mid-write) may have left a torn line. Cut the file back to the last line
+   * known to be whole, so the next line does not glue onto it; start over if the file is gone.
+   */
+  private async repairTail(id: string, run: ActiveRun): Promise<void> {
+    const path = this.partialPath(id);
+    let size: number;
+    try {
+      size = (await this.fs.stat(path)).size;
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+      run.headerWritten = false;
+      run.writtenBytes = 0;
+      return;
+    }
+    if (size === run.writtenBytes) return;
+    if (size < run.writtenBytes || !run.headerWritten) {
+      // Someone else changed the file: rewrite it from the header; older samples live on in the totals.
+      await this.fs.truncate(path, 0);
+      run.headerWritten = false;
+      run.writtenBytes = 0;
+      return;
+    }
+    await this.fs.truncate(path, run.writtenBytes);
+  }
+
+  private async writeFinal(record: RunRecord): Promise<void> {
+    try {
+      await this.fs.mkdir(this.runsDirectory, { recursive: true });
+      await writeFileAtomic(this.finalPath(record.id), formatJsonReport(record), this.fs);
+      this.pendingFinals.delete(record.id);
+      this.finalFailures.delete(record.id);
+      this.active.delete(record.id);
+      await this.fs.unlink(this.partialPath(record.id)).catch(() => undefined);
+    } catch (error) {
+      const failure: StoreWriteFailure = { runId: record.id, operation: 'finish', code: errorCode(error), message: errorMessage(error) };
+      this.finalFailures.set(record.id, this.reportFailure(this.finalFailures.get(record.id), failure));
+    }
+  }
+
+  /** Fires `onDidFail` only when a run starts failing or its error changes, not on every retry. */
+  private reportFailure(previous: StoreWriteFailure | undefined, failure: StoreWriteFailure): StoreWriteFailure {
+    if (previous?.code !== failure.code || previous?.message !== failure.message) this.failureEmitter.fire(failure);
+    return failure;
+  }
+
+  private async namesInRunsDirectory(): Promise<string[]> {
+    try {
+      return await this.fs.readdir(this.runsDirectory);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  private async finalIdsOnDisk(): Promise<string[]> {
+    return (await this.namesInRunsDirectory())
+      .filter((name) => name.endsWith(FINAL_SUFFIX) && !name.startsWith('.'))
+      .map((name) => name.slice(0, -FINAL_SUFFIX.length));
+  }
+
+  private async readFinalRecords(): Promise<{ records: RunRecord[]; problems: RunFileProblem[] }> {
+    const records: RunRecord[] = [];
+    const problems: RunFileProblem[] = [];
+    let ids: string[];
+    try {
+      ids = await this.finalIdsOnDisk();
+    } catch (error) {
+      return { records: [...this.pendingFinals.values()], problems: [{ file: this.runsDirectory, message: errorMessage(error) }] };
+    }
+    for (const id of ids) {
+      if (this.pendingFinals.has(id)) continue;
+      const file = this.finalPath(id);
+      try {
+        const checked = checkRunRecord(JSON.parse(await this.fs.readFile(file, 'utf8')));
+        if ('problem' in checked) problems.push({ file, message: checked.problem });
+        else records.push(checked.record);
+      } catch (error) {
+        problems.push({ file, message: errorMessage(error) });
+      }
+    }
+    records.push(...this.pendingFinals.values());
+    return { records, problems };
+  }
+
+  private async recover(): Promise<RecoveryReport> {
+    const recovered: RecoveredRun[] = [];
+    const stillRunning: string[] = [];
+    const removedLeftovers: string[] = [];
+    const problems: RunFileProblem[] = [];
+    let names: string[];
+    try {
+      names = await this.namesInRunsDirectory();
+    } catch (error) {
+      return { recovered, stillRunning, removedLeftovers, problems: [{ file: this.runsDirectory, message: errorMessage(error) }] };
+    }
+    const finals = new Set(names.filter((name) => name.endsWith(FINAL_SUFFIX)));
+    for (const name of names.filter((candidate) => candidate.endsWith(PARTIAL_SUFFIX))) {
+      const id = name.slice(0, -PARTIAL_SUFFIX.length);
+      const file = join(this.runsDirectory, name);
+      if (this.active.has(id) || this.pendingFinals.has(id)) continue;
+      try {
+        if (finals.has(`${id}${FINAL_SUFFIX}`)) {
+          await this.fs.unlink(file);
+          removedLeftovers.push(id);
+          continue;
+        }
+        const parsed = parsePartialRun(await this.fs.readFile(file, 'utf8'));
+        if (!parsed.header) {
+          problems.push({ file, message: 'no readable header line; left in place' });
+          continue;
+        }
+        if (await this.writerMayBeAlive(parsed.header.writer, file)) {
+          stillRunning.push(id);
+          continue;
+        }
+        const record = buildInterruptedRecord({ ...parsed.header.run, id }, parsed.samples);
+        await writeFileAtomic(this.finalPath(id), formatJsonReport(record), this.fs);
+        await this.fs.unlink(file);
+        recovered.push({ id, samples: parsed.samples.length, skippedLines: parsed.skippedLines });
+      } catch (error) {
+        problems.push({ file, message: errorMessage(error) });
+      }
+    }
+    return { recovered, stillRunning, removedLeftovers, problems };
+  }
+
+  private async writerMayBeAlive(writer: { pid: number; hostname: string }, file: string): Promise<boolean> {
+    if (writer.hostname === this.writer.hostname) {
+      return (this.options.isProcessAlive ?? defaultIsProcessAlive)(writer.pid);
+    }
+    const nowMs = (this.options.nowMs ?? Date.now)();
+    const { mtimeMs } = await this.fs.stat(file);
+    return nowMs - mtimeMs < (this.options.foreignHostStaleMs ?? DEFAULT_FOREIGN_HOST_STALE_MS);
+  }
+}
+
+function summarize(record: RunRecord): RunSummary {
+  return {
+    id: record.id,
+    projectName: record.projectName,
+    experimentName: record.experimentName,
+    command: record.command,
+    status: record.status,
+    startedAtMs: record.startedAtMs,
+    endedAtMs: record.endedAtMs,
+    durationSeconds: record.durationSeconds,
+    trackingMode: record.trackingMode,
+    energyKWh: record.energyKWh,
+    emissionsKg: record.emissionsKg,
+    countryName: record.location.countryName,
+    estimated: record.sources.some((source) => source.estimated),
+  };
+}

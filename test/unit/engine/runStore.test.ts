@@ -1,0 +1,219 @@
+import * as assert from 'node:assert/strict';
+import * as fsPromises from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRunStore, RunLookupError, RunStore, RunStoreOptions, StoreWriteFailure } from '../../../src/engine/runStore';
+import type { StoreFileSystem } from '../../../src/engine/storage/storeFileSystem';
+import { buildNthSample, buildRunHeader, buildRunRecord, buildTotalsSoFar } from '../../fixtures/buildRun';
+
+const HOST = 'test-host';
+const DEAD_PID = 999_999_001;
+
+function partialLines(text: string): unknown[] {
+  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown);
+}
+
+describe('run store', () => {
+  let directory: string;
+  let runsDirectory: string;
+  const stores: RunStore[] = [];
+  const openStore = (options: Partial<RunStoreOptions> = {}): RunStore => {
+    const store = createRunStore({ directory, hostname: HOST, isProcessAlive: (pid) => pid === process.pid, ...options });
+    stores.push(store);
+    return store;
+  };
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'carbon-store-'));
+    runsDirectory = join(directory, 'runs');
+  });
+  afterEach(async () => {
+    stores.splice(0).forEach((store) => store.dispose());
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('journals the header, then one complete line per sample as it comes', async () => {
+    const store = openStore();
+    const header = buildRunHeader();
+    await store.beginRun(header);
+    const partialPath = join(runsDirectory, `${header.id}.partial.jsonl`);
+    assert.equal(partialLines(await readFile(partialPath, 'utf8')).length, 1);
+    const status = await store.appendSample(header.id, buildNthSample(1), buildTotalsSoFar(1));
+    assert.deepEqual(status, { persisted: true, pendingLines: 0, error: undefined });
+    await store.appendSample(header.id, buildNthSample(2), buildTotalsSoFar(2));
+    const text = await readFile(partialPath, 'utf8');
+    assert.ok(text.endsWith('\n'));
+    const lines = partialLines(text);
+    assert.equal(lines.length, 3);
+    assert.deepEqual(lines[0], { kind: 'header', writer: { pid: process.pid, hostname: HOST }, run: JSON.parse(JSON.stringify(header)) });
+    assert.deepEqual((lines[2] as { totals: unknown }).totals, buildTotalsSoFar(2));
+  });
+
+  it('writes the final record atomically and removes the journal', async () => {
+    const store = openStore();
+    const record = buildRunRecord();
+    await store.beginRun(buildRunHeader());
+    await store.appendSample(record.id, buildNthSample(1), buildTotalsSoFar(1));
+    const status = await store.finishRun(record);
+    assert.equal(status.persisted, true);
+    assert.deepEqual(await readdir(runsDirectory), [`${record.id}.json`]);
+    assert.deepEqual(await store.readRun(record.id), JSON.parse(JSON.stringify(record)));
+  });
+
+  it('recovers a crashed run as interrupted, with totals up to its last complete sample', async () => {
+    const header = buildRunHeader({ id: 'crashed-run' });
+    const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+    const sampleLine = (n: number): string => line({ kind: 'sample', sample: buildNthSample(n), totals: buildTotalsSoFar(n) });
+    await mkdir(runsDirectory, { recursive: true });
+    await writeFile(join(runsDirectory, 'crashed-run.partial.jsonl'),
+      line({ kind: 'header', writer: { pid: DEAD_PID, hostname: HOST }, run: header })
+      + sampleLine(1) + sampleLine(2) + sampleLine(3).slice(0, 40));
+
+    const report = await openStore().recoverInterrupted();
+
+    assert.deepEqual(report.recovered, [{ id: 'crashed-run', samples: 2, skippedLines: 1 }]);
+    assert.deepEqual(await readdir(runsDirectory), ['crashed-run.json']);
+    const record = await openStore().readRun('crashed-run');
+    assert.equal(record.status, 'interrupted');
+    assert.equal(record.exitCode, undefined);
+    assert.equal(record.samples.length, 2);
+    assert.equal(record.durationSeconds, 120);
+    assert.equal(record.endedAtMs, buildNthSample(2).timestampMs);
+    assert.deepEqual(record.taskEnergyKWh, buildTotalsSoFar(2).taskEnergyKWh);
+    assert.ok(Math.abs(record.energyKWh - 0.0007) < 1e-12);
+    assert.ok(Math.abs(record.emissionsKg - 0.0000392) < 1e-12);
+    assert.ok(Math.abs(record.averagePowerWatts.cpu - 18) < 1e-9);
+    assert.equal(record.taskCpuSeconds, 60);
+  });
+
+  it('leaves alone the journal of a writer that is still alive on this host', async () => {
+    const first = openStore();
+    await first.beginRun(buildRunHeader({ id: 'live-run' }));
+    const report = await openStore().recoverInterrupted();
+    assert.deepEqual(report.stillRunning, ['live-run']);
+    assert.deepEqual(report.recovered, []);
+    assert.deepEqual(await readdir(runsDirectory), ['live-run.partial.jsonl']);
+  });
+
+  it('recovers a journal from another host only once it has gone stale', async () => {
+    const writer = openStore({ hostname: 'other-host' });
+    await writer.beginRun(buildRunHeader({ id: 'foreign-run' }));
+    const fresh = await openStore({ nowMs: () => Date.now() }).recoverInterrupted();
+    assert.deepEqual(fresh.stillRunning, ['foreign-run']);
+    const stale = await openStore({ nowMs: () => Date.now() + 60 * 60 * 1000 }).recoverInterrupted();
+    assert.deepEqual(stale.recovered.map((run) => run.id), ['foreign-run']);
+  });
+
+  it('removes a leftover journal whose final record already exists', async () => {
+    const record = buildRunRecord();
+    await openStore().finishRun(record);
+    await writeFile(join(runsDirectory, `${record.id}.partial.jsonl`), '{"kind":"header"}\n');
+    const report = await openStore().recoverInterrupted();
+    assert.deepEqual(report.removedLeftovers, [record.id]);
+    assert.deepEqual(await readdir(runsDirectory), [`${record.id}.json`]);
+  });
+
+  it('finds a run by a unique id prefix and explains unknown and ambiguous ones', async () => {
+    const store = openStore();
+    await store.finishRun(buildRunRecord({ id: 'abc123' }));
+    await store.finishRun(buildRunRecord({ id: 'abd456' }));
+    assert.equal((await store.readRun('abc')).id, 'abc123');
+    await assert.rejects(store.readRun('ab'), (error: unknown) => error instanceof RunLookupError
+      && error.reason === 'ambiguous' && /abc123, abd456/.test(error.message));
+    await assert.rejects(store.readRun('zzz'), (error: unknown) => error instanceof RunLookupError
+      && error.reason === 'unknown' && /"zzz"/.test(error.message));
+    await assert.rejects(store.readRun(''), RunLookupError);
+  });
+
+  it('lists runs newest first and reports corrupt files instead of throwing', async () => {
+    const store = openStore();
+    await store.finishRun(buildRunRecord({ id: 'older', startedAtMs: 1_000 }));
+    await store.finishRun(buildRunRecord({ id: 'newer', startedAtMs: 2_000 }));
+    await writeFile(join(runsDirectory, 'broken.json'), '{"formatVersion": 1, "id": "bro');
+    await writeFile(join(runsDirectory, 'alien.json'), '{"formatVersion": 7}');
+    const listing = await store.listRuns();
+    assert.deepEqual(listing.runs.map((run) => run.id), ['newer', 'older']);
+    assert.equal(listing.runs[0]?.estimated, true);
+    assert.deepEqual(listing.problems.map((problem) => problem.file).sort(),
+      [join(runsDirectory, 'alien.json'), join(runsDirectory, 'broken.json')]);
+  });
+
+  it('lists nothing, without error, before any run was stored', async () => {
+    assert.deepEqual(await openStore().listRuns(), { runs: [], problems: [] });
+  });
+
+  it('keeps samples in memory while the runs folder is unusable, and flushes them once it is back', async () => {
+    await writeFile(runsDirectory, 'a file where the folder should be');
+    const failures: StoreWriteFailure[] = [];
+    const store = openStore();
+    store.onDidFail((failure) => failures.push(failure));
+    const header = buildRunHeader();
+
+    const begun = await store.beginRun(header);
+    const appended = await store.appendSample(header.id, buildNthSample(1), buildTotalsSoFar(1));
+    assert.equal(begun.persisted, false);
+    assert.equal(appended.persisted, false);
+    assert.equal(appended.pendingLines, 2);
+    assert.ok(appended.error?.code === 'EEXIST' || appended.error?.code === 'ENOTDIR');
+    assert.equal(failures.length, 1, 'one event for the episode, not one per retry');
+
+    await rm(runsDirectory);
+    const recovered = await store.appendSample(header.id, buildNthSample(2), buildTotalsSoFar(2));
+    assert.deepEqual(recovered, { persisted: true, pendingLines: 0, error: undefined });
+    assert.equal(partialLines(await readFile(join(runsDirectory, `${header.id}.partial.jsonl`), 'utf8')).length, 3);
+  });
+
+  it('cuts a torn line left by a failed append before writing again (ENOSPC)', async () => {
+    let failNext = false;
+    const fileSystem: StoreFileSystem = {
+      ...fsPromises,
+      appendFile: async (...args: Parameters<typeof fsPromises.appendFile>) => {
+        if (!failNext) return fsPromises.appendFile(...args);
+        failNext = false;
+        await fsPromises.appendFile(args[0], '{"kind":"sample","sam');
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      },
+    };
+    const store = openStore({ fileSystem });
+    const header = buildRunHeader();
+    await store.beginRun(header);
+    failNext = true;
+    const failed = await store.appendSample(header.id, buildNthSample(1), buildTotalsSoFar(1));
+    assert.equal(failed.error?.code, 'ENOSPC');
+    await store.appendSample(header.id, buildNthSample(2), buildTotalsSoFar(2));
+    const lines = partialLines(await readFile(join(runsDirectory, `${header.id}.partial.jsonl`), 'utf8'));
+    assert.deepEqual(lines.map((line) => (line as { kind: string }).kind), ['header', 'sample', 'sample']);
+  });
+
+  it('holds a final record it could not write (EROFS) and writes it on the next flush', async () => {
+    let readOnly = true;
+    const fileSystem: StoreFileSystem = {
+      ...fsPromises,
+      open: async (...args: Parameters<typeof fsPromises.open>) => {
+        if (readOnly && args[1] === 'wx') throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
+        return fsPromises.open(...args);
+      },
+    };
+    const store = openStore({ fileSystem });
+    const record = buildRunRecord();
+    const failed = await store.finishRun(record);
+    assert.equal(failed.persisted, false);
+    assert.equal(failed.error?.code, 'EROFS');
+    assert.equal((await store.readRun(record.id)).id, record.id, 'still readable from memory');
+    assert.deepEqual((await store.listRuns()).runs.map((run) => run.id), [record.id]);
+    readOnly = false;
+    assert.equal(await store.flush(), true);
+    assert.deepEqual(await readdir(runsDirectory), [`${record.id}.json`]);
+  });
+
+  it('reports an append to a run it never began instead of throwing', async () => {
+    const status = await openStore().appendSample('nope', buildNthSample(1), buildTotalsSoFar(1));
+    assert.equal(status.persisted, false);
+    assert.match(status.error?.message ?? '', /not begun/);
+  });
+
+  it('refuses a run id that is not a safe file name', async () => {
+    await assert.rejects(openStore().beginRun(buildRunHeader({ id: '../escape' })), /not a safe file name/);
+  });
+});
