@@ -1,24 +1,11 @@
 import type { ComponentDiagnostics } from './powerSources/powerSource';
 import type { SamplerTotals } from './sampler';
+export type { RunHeader } from './reports/runRecord';
 import type {
-  ComponentEnergyKWh, ComponentPowerWatts, MachineFacts, RunIntensity, RunLocation, RunRecord, RunSample, RunSourceSummary, RunStatus, TrackingMode,
+  ComponentEnergyKWh, ComponentPowerWatts, MachineFacts, RunHeader, RunRecord, RunSample, RunSourceSummary, RunStatus,
 } from './reports/runRecord';
 import { GRAMS_PER_KG, JOULES_PER_KWH, MS_PER_SECOND } from './units';
 
-/** Everything about a run that is known when it starts. */
-export interface RunHeader {
-  readonly id: string;
-  readonly projectName: string;
-  readonly experimentName: string;
-  readonly command: string;
-  readonly startedAtMs: number;
-  readonly trackingMode: TrackingMode;
-  readonly location: RunLocation;
-  readonly intensity: RunIntensity;
-  readonly pue: number;
-  readonly machine: MachineFacts;
-  readonly sources: readonly RunSourceSummary[];
-}
 
 /** The source summary stored with a run, from the diagnostics of source selection. */
 export function summariseSources(components: readonly ComponentDiagnostics[]): RunSourceSummary[] {
@@ -64,7 +51,6 @@ export function buildRunRecord(header: RunHeader, ending: {
     ? { ...header.machine, gpuCount: gpuNames.length, gpuModel: describeGpuModels(gpuNames) }
     : header.machine;
   return {
-    formatVersion: 1,
     ...header,
     machine,
     status: ending.status,

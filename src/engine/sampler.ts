@@ -4,6 +4,8 @@ import type { ComponentKind, GpuDeviceReading, GpuProcessReading, PowerReading, 
 import type { ComponentEnergyKWh, ComponentPowerWatts, RunSample } from './reports/runRecord';
 import { MachineCpuTimes, readMachineCpuTimes } from './system/procStat';
 import { MachineMemory, readMachineMemory } from './system/memInfo';
+import { attributeEnergy, TaskAttribution } from './attribution/attributeEnergy';
+import { updateIdleBaselineWatts } from './attribution/idleActiveSplit';
 import { BYTES_PER_GIB, GRAMS_PER_KG, joulesFromWatts, kWhFromJoules, wattsFromJoules } from './units';
 
 /** The sources the sampler reads, one slot per component (GPUs may have several sources). */
@@ -26,33 +28,12 @@ export interface TaskTreeReader {
   sample(): Promise<TaskTreeSnapshot>;
 }
 
-/** Per-interval inputs of attribution, all measured over the same interval. */
-export interface IntervalMeasurement {
-  readonly machineJoules: Readonly<Record<ComponentKind, number>>;
-  readonly gpuDevices: readonly { readonly deviceId: string; readonly joules: number }[];
-  readonly gpuProcesses: readonly GpuProcessReading[];
-  readonly machineBusyTicks: number;
-  readonly taskCpuTicks: number;
-  readonly machineUsedBytes: number;
-  readonly taskResidentBytes: number;
-  readonly taskPids: ReadonlySet<number>;
-}
-
-/** The task's energy and its shares for one interval. */
-export interface IntervalAttribution {
-  readonly taskJoules: Readonly<Record<ComponentKind, number>>;
-  readonly cpuShare: number;
-}
-
-export type AttributeInterval = (interval: IntervalMeasurement) => IntervalAttribution;
-
 export interface SamplerOptions {
   readonly sources: SelectedSources;
   readonly procRoot: string;
   readonly intervalMs: number;
   /** The tracked process tree; omit to track the whole machine. */
   readonly task?: TaskTreeReader;
-  readonly attribute: AttributeInterval;
   /** Grid intensity × PUE, applied to the tracked energy. */
   readonly intensityGramsPerKWh: number;
   readonly pue: number;
@@ -125,7 +106,7 @@ export class Sampler implements Disposable {
   private readonly lastGoodPowerWatts = new Map<PowerSource, number>();
   private readonly machineJoules = zeroByComponent();
   private readonly taskJoules = zeroByComponent();
-  /** Lowest interval power seen per component: the idle baseline (Kepler's idle/dynamic split). */
+  /** Lowest non-zero interval power seen per component: the idle baseline (Kepler's idle/dynamic split). */
   private readonly idleWatts = new Map<ComponentKind, number>();
   /** Time integrated per component; idle energy = idle baseline × this time. */
   private readonly integratedMs = zeroByComponent();
@@ -280,7 +261,7 @@ export class Sampler implements Disposable {
     this.lastAt = at;
 
     const machineJoules = zeroByComponent();
-    const gpuDevices: { deviceId: string; joules: number }[] = [];
+    const gpuDevices: { deviceId: string; energyJoules: number }[] = [];
     const gpuProcesses: GpuProcessReading[] = [];
     const utilization: Partial<Record<ComponentKind, number>> = {};
     sources.forEach((source, index) => {
@@ -291,7 +272,7 @@ export class Sampler implements Disposable {
       machineJoules[source.component] += joules;
       if (reading?.utilizationPercent !== undefined) utilization[source.component] = reading.utilizationPercent;
       for (const device of reading?.devices ?? []) {
-        gpuDevices.push({ deviceId: device.deviceId, joules: joulesFromWatts(device.powerWatts, intervalMs) });
+        gpuDevices.push({ deviceId: device.deviceId, energyJoules: joulesFromWatts(device.powerWatts, intervalMs) });
       }
       if (reading?.devices) this.gpuDevices = reading.devices;
       gpuProcesses.push(...(reading?.processes ?? []));
@@ -307,26 +288,26 @@ export class Sampler implements Disposable {
     const taskCpuTicks = taskTicksNow - this.lastTaskTicks;
     this.lastTaskTicks = taskTicksNow;
 
-    const attribution: IntervalAttribution = this.options.task
-      ? this.options.attribute({
-        machineJoules,
+    const attribution: TaskAttribution = this.options.task
+      ? attributeEnergy({
+        machineCpuEnergyJoules: machineJoules.cpu,
+        machineRamEnergyJoules: machineJoules.ram,
+        machineBusyTicks: busyTicks,
+        treeCpuTicks: taskCpuTicks,
+        machineUsedBytes: (memory?.usedGiB ?? 0) * BYTES_PER_GIB,
+        treeResidentBytes: task?.residentBytes ?? 0,
         gpuDevices,
         gpuProcesses,
-        machineBusyTicks: busyTicks,
-        taskCpuTicks,
-        machineUsedBytes: (memory?.usedGiB ?? 0) * BYTES_PER_GIB,
-        taskResidentBytes: task?.residentBytes ?? 0,
-        taskPids: new Set(task?.pids ?? []),
+        treePids: new Set(task?.pids ?? []),
       })
-      : { taskJoules: machineJoules, cpuShare: 1 };
+      : { energyJoules: machineJoules, cpuShare: 1, ramShare: 1, gpuShare: 1 };
 
     for (const component of COMPONENTS) {
       this.machineJoules[component] += machineJoules[component];
-      this.taskJoules[component] += attribution.taskJoules[component];
+      this.taskJoules[component] += attribution.energyJoules[component];
       if (intervalMs > 0 && (component !== 'gpu' || this.options.sources.gpu.length > 0)) {
-        const powerWatts = wattsFromJoules(machineJoules[component], intervalMs);
-        const idle = this.idleWatts.get(component);
-        if (idle === undefined || powerWatts < idle) this.idleWatts.set(component, powerWatts);
+        const idle = updateIdleBaselineWatts(this.idleWatts.get(component), wattsFromJoules(machineJoules[component], intervalMs));
+        if (idle !== undefined) this.idleWatts.set(component, idle);
         this.integratedMs[component] += intervalMs;
       }
     }
@@ -343,7 +324,7 @@ export class Sampler implements Disposable {
       timestampMs: this.wallClock(),
       intervalMs,
       machinePowerWatts: watts(machineJoules),
-      taskPowerWatts: watts({ ...attribution.taskJoules }),
+      taskPowerWatts: watts({ ...attribution.energyJoules }),
       taskEnergyKWh,
       emissionsKg: this.emissionsKgFor(taskEnergyKWh),
       cpuUtilizationPercent: utilization.cpu,

@@ -121,3 +121,12 @@ export interface RunRecord {
   readonly taskCpuSeconds: number | undefined;
   readonly samples: readonly RunSample[];
 }
+
+/** The fields of a RunRecord that are known only once the run has ended. */
+type RunResultFields =
+  | 'status' | 'exitCode' | 'endedAtMs' | 'durationSeconds' | 'machineEnergyKWh' | 'machineIdleEnergyKWh'
+  | 'taskEnergyKWh' | 'energyKWh' | 'emissionsKg' | 'averagePowerWatts' | 'cpuUtilizationPercent'
+  | 'gpuUtilizationPercent' | 'ramUtilizationPercent' | 'ramUsedGiB' | 'taskCpuSeconds' | 'samples';
+
+/** What is known when a run starts: the RunRecord without its results. */
+export type RunHeader = Omit<RunRecord, RunResultFields> & { readonly status: 'running' };

@@ -1,15 +1,9 @@
-import type { ComponentEnergyKWh, ComponentPowerWatts, RunRecord, RunSample } from '../reports/runRecord';
+import type { ComponentEnergyKWh, ComponentPowerWatts, RunHeader, RunRecord, RunSample } from '../reports/runRecord';
 import { JOULES_PER_KWH, MS_PER_SECOND } from '../units';
 import { parseJsonLines } from './jsonLines';
 import { isComponentEnergy, isFiniteNumber, isObject, isRunSample } from './recordShape';
 
-type RunResultFields =
-  | 'status' | 'exitCode' | 'endedAtMs' | 'durationSeconds' | 'machineEnergyKWh' | 'machineIdleEnergyKWh'
-  | 'taskEnergyKWh' | 'energyKWh' | 'emissionsKg' | 'averagePowerWatts' | 'cpuUtilizationPercent'
-  | 'gpuUtilizationPercent' | 'ramUtilizationPercent' | 'ramUsedGiB' | 'taskCpuSeconds' | 'samples';
-
-/** What is known when a run starts: the RunRecord without its results. */
-export type RunHeader = Omit<RunRecord, RunResultFields> & { readonly status: 'running' };
+export type { RunHeader } from '../reports/runRecord';
 
 /**
  * Running totals written with each sample, so an interrupted run can be rebuilt from its last

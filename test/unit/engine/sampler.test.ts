@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sampler, AttributeInterval, SourceFailure } from '../../../src/engine/sampler';
+import { Sampler, SourceFailure } from '../../../src/engine/sampler';
 import type { PowerReading, PowerSource } from '../../../src/engine/powerSources/powerSource';
 import { JOULES_PER_KWH } from '../../../src/engine/units';
 
@@ -31,24 +31,23 @@ function writeProc(dir: string, busyTicks: number, idleTicks: number): void {
   writeFileSync(join(dir, 'meminfo'), 'MemTotal:  8388608 kB\nMemAvailable: 4194304 kB\n');
 }
 
-const halfOfEverything: AttributeInterval = (interval) => ({
-  taskJoules: { cpu: interval.machineJoules.cpu / 2, gpu: interval.machineJoules.gpu / 2, ram: interval.machineJoules.ram / 2 },
-  cpuShare: 0.5,
-});
+const HALF_OF_USED_MEMORY_BYTES = 2 * 1024 ** 3;
 
 describe('Sampler', () => {
   it('integrates constant power over controlled intervals into exact energy', async () => {
     let nowMs = 0;
+    let taskTicks = 0;
     const procRoot = fakeProc(100, 100);
     const sampler = new Sampler({
       sources: { cpu: scriptedSource('cpu', [{ powerWatts: 50 }]), gpu: [], ram: scriptedSource('ram', [{ powerWatts: 3 }]) },
-      procRoot, intervalMs: 1_000, attribute: halfOfEverything, task: { sample: async () => ({ cpuTicks: 0, residentBytes: 0, pids: [] }) },
+      procRoot, intervalMs: 1_000, task: { sample: async () => ({ cpuTicks: taskTicks, residentBytes: HALF_OF_USED_MEMORY_BYTES, pids: [] }) },
       intensityGramsPerKWh: 400, pue: 1.5, monotonicNowMs: () => nowMs,
     });
     await sampler.start();
     for (let second = 1; second <= 3; second++) {
       nowMs = second * 1_000;
       writeProc(procRoot, 100 + second * 50, 100 + second * 50);
+      taskTicks = second * 25;
       await sampler.sampleNow();
     }
     const totals = await sampler.stop();
@@ -65,7 +64,7 @@ describe('Sampler', () => {
     let nowMs = 0;
     const sampler = new Sampler({
       sources: { cpu: scriptedSource('cpu', [{ powerWatts: 0, energyJoules: 0 }, { powerWatts: 999, energyJoules: 42 }]), gpu: [], ram: undefined },
-      procRoot: fakeProc(1, 1), intervalMs: 1_000, attribute: halfOfEverything,
+      procRoot: fakeProc(1, 1), intervalMs: 1_000,
       intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
     });
     await sampler.start();
@@ -81,7 +80,7 @@ describe('Sampler', () => {
     const failures: SourceFailure[] = [];
     const sampler = new Sampler({
       sources: { cpu: scriptedSource('cpu', [{ powerWatts: 20 }, { powerWatts: 20 }, new Error('EIO reading energy_uj')]), gpu: [], ram: undefined },
-      procRoot: fakeProc(1, 1), intervalMs: 1_000, attribute: halfOfEverything,
+      procRoot: fakeProc(1, 1), intervalMs: 1_000,
       intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
     });
     sampler.onDidFailSource((failure) => failures.push(failure));
@@ -99,7 +98,7 @@ describe('Sampler', () => {
     let nowMs = 0;
     const sampler = new Sampler({
       sources: { cpu: scriptedSource('cpu', [{ powerWatts: 10 }, { powerWatts: 10 }, { powerWatts: 30 }]), gpu: [], ram: undefined },
-      procRoot: fakeProc(1, 1), intervalMs: 1_000, attribute: halfOfEverything,
+      procRoot: fakeProc(1, 1), intervalMs: 1_000,
       intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
     });
     await sampler.start();
@@ -115,21 +114,26 @@ describe('Sampler', () => {
   it('uses the kernel\'s final CPU total for the tail after the last sample', async () => {
     let nowMs = 0;
     let seenTicks = 0;
-    const intervals: number[] = [];
+    const procRoot = fakeProc(0, 0);
     const sampler = new Sampler({
       sources: { cpu: scriptedSource('cpu', [{ powerWatts: 10 }]), gpu: [], ram: undefined },
-      procRoot: fakeProc(1, 1), intervalMs: 1_000,
-      attribute: (interval) => { intervals.push(interval.taskCpuTicks); return halfOfEverything(interval); },
+      procRoot, intervalMs: 1_000,
       task: { sample: async () => ({ cpuTicks: seenTicks, residentBytes: 0, pids: [] }) },
       intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
     });
     await sampler.start();
     seenTicks = 40;
     nowMs = 1_000;
-    await sampler.sampleNow();
+    writeProc(procRoot, 80, 0);
+    const first = await sampler.sampleNow();
     nowMs = 1_300;
+    writeProc(procRoot, 110, 0);
+    // The /proc reading still says 40 ticks; the kernel's final 55 gives the tail its 15 of 30 busy ticks.
+    const sampled: number[] = [];
+    sampler.onDidSample((sample) => sampled.push(sample.taskCpuShare));
     const totals = await sampler.stop(55);
-    assert.deepEqual(intervals, [40, 15]);
+    assert.equal(first.taskCpuShare, 0.5);
+    assert.deepEqual(sampled, [0.5]);
     assert.equal(totals.taskCpuTicks, 55);
     sampler.dispose();
   });
