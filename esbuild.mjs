@@ -1,7 +1,7 @@
 // Three bundles: the extension host (Node, vscode external), the webview (browser) and the CLI (Node).
 // The CLI bundle has no externals on purpose: an engine import of `vscode` breaks its build.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -11,7 +11,8 @@ const common = { bundle: true, minify: production, sourcemap: !production, logLe
 
 const bundles = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
-    banner: { js: '#!/usr/bin/env node' } },
+    banner: { js: '#!/usr/bin/env node' },
+    define: { CARBON_METER_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) } },
 ];
 if (existsSync('src/extension/extension.ts')) {
   bundles.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',

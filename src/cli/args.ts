@@ -45,7 +45,7 @@ export interface DoctorArgs {
   readonly json: boolean;
 }
 
-export type CliArgs = RunArgs | RegionsArgs | ReportArgs | DoctorArgs | { readonly command: 'help' | 'version' };
+export type CliArgs = RunArgs | RegionsArgs | ReportArgs | DoctorArgs | { readonly command: 'help' } | { readonly command: 'version' };
 
 export const DEFAULT_INTERVAL_MS = 1_000;
 /** Below this the sampler's own cost starts to show in the measurement. */

@@ -10,9 +10,9 @@ import { BYTES_PER_GIB, GRAMS_PER_KG, joulesFromWatts, kWhFromJoules, wattsFromJ
 
 /** The sources the sampler reads, one slot per component (GPUs may have several sources). */
 export interface SelectedSources {
-  readonly cpu: PowerSource | undefined;
+  readonly cpu?: PowerSource;
   readonly gpu: readonly PowerSource[];
-  readonly ram: PowerSource | undefined;
+  readonly ram?: PowerSource;
 }
 
 /** What the task's process tree looked like at one instant. */

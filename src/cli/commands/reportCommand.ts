@@ -1,0 +1,69 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CarbonEngine } from '../../engine/engine';
+import { computeEquivalents } from '../../engine/reports/equivalents';
+import { emissionsCsvFields, formatEmissionsCsvHeader } from '../../engine/reports/csvReport';
+import { formatCsvLine } from '../../engine/reports/csvText';
+import { formatHtmlReport } from '../../engine/reports/htmlReport';
+import { formatJsonReport } from '../../engine/reports/jsonReport';
+import { formatMarkdownReport } from '../../engine/reports/markdownReport';
+import type { RunRecord } from '../../engine/reports/runRecord';
+import { createRunStore } from '../../engine/runStore';
+import { checkRunRecord } from '../../engine/storage/recordShape';
+import { ReportArgs, UsageError } from '../args';
+import type { CliIo } from '../cliIo';
+
+/** A run file, the newest run of a store directory, or a run id (prefix) in the default store. */
+async function findRun(target: string, engine: CarbonEngine): Promise<RunRecord> {
+  if (existsSync(target) && statSync(target).isFile()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(target, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${target} is not JSON: ${(error as Error).message}`);
+    }
+    const checked = checkRunRecord(parsed);
+    if ('problem' in checked) throw new UsageError(`${target} is not a Carbon Meter run record: ${checked.problem}`);
+    return checked.record;
+  }
+  const store = existsSync(target) && statSync(target).isDirectory() ? createRunStore({ directory: target }) : engine.store;
+  try {
+    if (store !== engine.store) {
+      const { runs } = await store.listRuns();
+      const newest = runs[0];
+      if (!newest) throw new UsageError(`No runs in ${target}.`);
+      return await store.readRun(newest.id);
+    }
+    return await store.readRun(target);
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+  } finally {
+    if (store !== engine.store) store.dispose();
+  }
+}
+
+export function formatReport(record: RunRecord, format: ReportArgs['format'], engine: CarbonEngine): string {
+  const equivalents = () => computeEquivalents(record.emissionsKg, { provenance: undefined, equivalents: engine.data.equivalents });
+  switch (format) {
+    case 'md': return formatMarkdownReport(record, equivalents());
+    case 'html': return formatHtmlReport(record, equivalents());
+    case 'json': return formatJsonReport(record);
+    case 'csv': return formatEmissionsCsvHeader() + formatCsvLine(Object.values(emissionsCsvFields(record)));
+  }
+}
+
+/** `carbon-meter report`: prints a run's report, or writes it to `--out`. */
+export async function runReportCommand(args: ReportArgs, engine: CarbonEngine, io: CliIo): Promise<number> {
+  const record = await findRun(args.target, engine);
+  const text = formatReport(record, args.format, engine);
+  if (!args.outDir) {
+    io.stdout(text);
+    return 0;
+  }
+  await mkdir(args.outDir, { recursive: true });
+  const path = join(args.outDir, `${record.id}.${args.format}`);
+  await writeFile(path, text);
+  io.stderr(`carbon-meter: wrote ${path}\n`);
+  return 0;
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Disposable } from './events';
+import { RunHeader, summariseSources } from './buildRunRecord';
+import { IntensityData, loadIntensityData } from './intensity/intensityTable';
+import { LocationInput, ResolvedLocation, resolveLocation } from './intensity/location';
+import { DEFAULT_ZONE_TAB_PATH, systemTimeZone } from './intensity/timeZoneCountry';
+import { createNvidiaSmiSource } from './powerSources/nvidiaSmi';
+import { createAmdHwmonSource } from './powerSources/amdHwmon';
+import type { PowerDiagnostics } from './powerSources/powerSource';
+import { selectPowerSources, SelectedPowerSources } from './powerSources/selectPowerSources';
+import { createProcessTreeTracker } from './attribution/processTree';
+import { CLOCK_TICKS_PER_SECOND } from './attribution/procPidStat';
+import { appendEmissionsCsv } from './reports/csvReport';
+import type { RunRecord, TrackingMode } from './reports/runRecord';
+import { createRunStore, RunStore, StoreWriteFailure } from './runStore';
+import { RunSession, RunSink } from './runSession';
+import { Sampler } from './sampler';
+import { HostFacts, readHostFacts } from './system/machineFacts';
+
+/** Where the engine reads the machine and writes its runs. Real defaults live in the callers only. */
+export interface EngineOptions {
+  /** The shipped `data/` folder. */
+  readonly dataDir: string;
+  /** Runs go to `<storageDir>/runs/`, the CodeCarbon-compatible CSV to `<storageDir>/emissions.csv`. */
+  readonly storageDir: string;
+  readonly sysfsRoot: string;
+  readonly procRoot: string;
+  readonly nvidiaSmiPath: string;
+  readonly zoneTabPath?: string;
+  readonly intervalMs: number;
+}
+
+/** What a caller asks to measure. */
+export interface RunRequest {
+  readonly command: string;
+  readonly projectName: string;
+  readonly experimentName: string;
+  readonly trackingMode: TrackingMode;
+  readonly location: ResolvedLocation;
+  /** The root of the tracked process tree; required in `process` mode. */
+  readonly rootPid?: number;
+  /**
+   * The kernel's final CPU ticks of the root, when the caller spawned it and has reaped it
+   * (the `readOwnChildrenCpuTicks` difference around the run).
+   */
+  readonly readRootTotalCpuTicks?: () => Promise<number | undefined>;
+}
+
+export interface EngineMessages {
+  /** Storage or CSV problems: the run is kept, and the user should know. */
+  readonly onWarning: (message: string) => void;
+}
+
+/**
+ * The engine's composition: loads data on first use, selects power sources once, and starts measured
+ * runs that are stored as they go. Shared by the CLI and the extension.
+ */
+export class CarbonEngine implements Disposable {
+  private intensityData: IntensityData | undefined;
+  private runStore: RunStore | undefined;
+  private hostFactsPromise: Promise<HostFacts> | undefined;
+  private sourcesPromise: Promise<{ sources: SelectedPowerSources; diagnostics: PowerDiagnostics }> | undefined;
+  private readonly disposables: Disposable[] = [];
+
+  constructor(readonly options: EngineOptions, private readonly messages: EngineMessages) {}
+
+  /** Intensity, cloud-region, CPU and equivalents tables, read on first use. */
+  get data(): IntensityData {
+    this.intensityData ??= loadIntensityData(this.options.dataDir);
+    return this.intensityData;
+  }
+
+  get store(): RunStore {
+    if (!this.runStore) {
+      this.runStore = createRunStore({ directory: this.options.storageDir });
+      this.disposables.push(this.runStore, this.runStore.onDidFail((failure: StoreWriteFailure) => {
+        this.messages.onWarning(`could not write run ${failure.runId} (${failure.code ?? failure.message}); it is kept in memory and written when storage is back`);
+      }));
+    }
+    return this.runStore;
+  }
+
+  get emissionsCsvPath(): string {
+    return join(this.options.storageDir, 'emissions.csv');
+  }
+
+  hostFacts(): Promise<HostFacts> {
+    this.hostFactsPromise ??= readHostFacts({ procRoot: this.options.procRoot, sysfsRoot: this.options.sysfsRoot });
+    return this.hostFactsPromise;
+  }
+
+  /** Probes every source once; later calls share the result. */
+  powerSources(): Promise<{ sources: SelectedPowerSources; diagnostics: PowerDiagnostics }> {
+    this.sourcesPromise ??= this.hostFacts().then(async (facts) => {
+      const selected = await selectPowerSources({
+        sysfsRoot: this.options.sysfsRoot,
+        procRoot: this.options.procRoot,
+        nvidiaSmiPath: this.options.nvidiaSmiPath,
+        cpuModelName: facts.cpuModel,
+        vcpuCount: facts.cpuCount,
+        cloudProvider: facts.cloudProvider,
+        data: { cpuPower: { cpus: this.data.cpuPower }, cloudCpuCoefficients: this.data.cloudCpuCoefficients },
+        gpuFactories: {
+          nvidia: () => createNvidiaSmiSource({ nvidiaSmiPath: this.options.nvidiaSmiPath, intervalMs: this.options.intervalMs }),
+          amd: () => createAmdHwmonSource({ sysfsRoot: this.options.sysfsRoot }),
+        },
+      });
+      const { cpu, gpu, ram } = selected.sources;
+      for (const source of [cpu, ...gpu, ram]) if (source) this.disposables.push(source);
+      return selected;
+    });
+    return this.sourcesPromise;
+  }
+
+  /** Location, grid intensity and PUE, from explicit choices down to a time-zone guess. */
+  resolveLocation(input: Pick<LocationInput, 'flags' | 'settings' | 'env' | 'configDir'>): ResolvedLocation {
+    return resolveLocation({
+      ...input,
+      timeZone: systemTimeZone(),
+      zoneTabPath: this.options.zoneTabPath ?? DEFAULT_ZONE_TAB_PATH,
+    }, this.data);
+  }
+
+  /** Starts measuring; the returned session stores samples as they come and the record when finished. */
+  async startRun(request: RunRequest): Promise<RunSession> {
+    if (request.trackingMode === 'process' && request.rootPid === undefined) {
+      throw new Error('process tracking needs the root process id');
+    }
+    const [facts, { sources, diagnostics }] = await Promise.all([this.hostFacts(), this.powerSources()]);
+    const header: RunHeader = {
+      formatVersion: 1,
+      id: randomUUID(),
+      projectName: request.projectName,
+      experimentName: request.experimentName,
+      command: request.command,
+      status: 'running',
+      startedAtMs: Date.now(),
+      trackingMode: request.trackingMode,
+      location: request.location.location,
+      intensity: request.location.intensity,
+      pue: request.location.pue,
+      machine: {
+        hostname: facts.hostname, os: facts.os, cpuModel: facts.cpuModel, cpuCount: facts.cpuCount,
+        gpuCount: 0, gpuModel: '', ramTotalGiB: facts.ramTotalGiB, onCloud: facts.cloudProvider !== undefined,
+      },
+      sources: summariseSources(diagnostics.components),
+    };
+    const tracker = request.trackingMode === 'process' && request.rootPid !== undefined
+      ? createProcessTreeTracker({ procRoot: this.options.procRoot, rootPid: request.rootPid })
+      : undefined;
+    const sampler = new Sampler({
+      sources,
+      procRoot: this.options.procRoot,
+      intervalMs: this.options.intervalMs,
+      task: tracker,
+      intensityGramsPerKWh: request.location.intensity.gramsPerKWh,
+      pue: request.location.pue,
+    });
+    // Our own children's CPU total also grows by every helper we spawn and reap (nvidia-smi's per-read
+    // process query), so it is the tree's exact total only when no source spawns helpers.
+    const rootTotalIsExact = !sources.gpu.some((source) => source.id === 'nvidia-smi');
+    return RunSession.start({
+      header,
+      sampler,
+      sink: this.createSink(),
+      ticksPerSecond: CLOCK_TICKS_PER_SECOND,
+      readFinalTaskCpuTicks: tracker
+        ? async () => (await tracker.finish(rootTotalIsExact ? await request.readRootTotalCpuTicks?.() : undefined)).cpuTicks
+        : undefined,
+    });
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private createSink(): RunSink {
+    const store = this.store;
+    return {
+      begin: async (header) => {
+        const status = await store.beginRun(header);
+        if (status.error) this.messages.onWarning(`the run could not be saved yet (${status.error.message}); it is kept in memory`);
+      },
+      append: (runId, sample, totals) => void store.appendSample(runId, sample, totals),
+      finish: async (record: RunRecord) => {
+        const status = await store.finishRun(record);
+        if (status.error) this.messages.onWarning(`the run record could not be written (${status.error.message})`);
+        try {
+          const csv = await appendEmissionsCsv(this.emissionsCsvPath, record);
+          if (csv.message) this.messages.onWarning(csv.message);
+        } catch (error) {
+          this.messages.onWarning(`could not append to ${this.emissionsCsvPath}: ${(error as Error).message}`);
+        }
+      },
+    };
+  }
+}
