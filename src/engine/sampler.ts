@@ -96,7 +96,7 @@ export class Sampler implements Disposable {
   private readonly now: () => number;
   private readonly wallClock: () => number;
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private queue: Promise<void> = Promise.resolve();
   private stopped = false;
 
   private startedAt = 0;
@@ -104,6 +104,13 @@ export class Sampler implements Disposable {
   private lastCpuTimes: MachineCpuTimes | undefined;
   private lastTaskTicks = 0;
   private readonly lastGoodPowerWatts = new Map<PowerSource, number>();
+  /**
+   * Energy credited to a counter source from its last good power while its reads failed. Its next good
+   * reading covers the whole gap, so that credit is taken back from it rather than counted twice.
+   */
+  private readonly heldJoules = new Map<PowerSource, number>();
+  /** Sources that report measured energy (counters) rather than power alone. */
+  private readonly counterSources = new Set<PowerSource>();
   private readonly machineJoules = zeroByComponent();
   private readonly taskJoules = zeroByComponent();
   /** Lowest non-zero interval power seen per component: the idle baseline (Kepler's idle/dynamic split). */
@@ -134,17 +141,11 @@ export class Sampler implements Disposable {
   }
 
   /** Integrates the interval since the last sample now, outside the timer (used by tests and at stop). */
-  async sampleNow(finalTaskCpuTicks?: number): Promise<RunSample> {
-    // Serialise with a timer tick already running so two intervals never overlap.
-    while (this.inFlight) await this.inFlight;
-    let sample: RunSample | undefined;
-    this.inFlight = this.integrateInterval(finalTaskCpuTicks).then((result) => { sample = result; });
-    try {
-      await this.inFlight;
-    } finally {
-      this.inFlight = undefined;
-    }
-    return sample as RunSample;
+  sampleNow(finalTaskCpuTicks?: number): Promise<RunSample> {
+    // Chained so two intervals never overlap: counter sources must see their reads one after another.
+    const next = this.queue.then(() => this.integrateInterval(finalTaskCpuTicks));
+    this.queue = next.then(() => undefined, () => undefined);
+    return next;
   }
 
   /**
@@ -224,6 +225,18 @@ export class Sampler implements Disposable {
     }
   }
 
+  private intervalJoules(source: PowerSource, reading: PowerReading | undefined, powerWatts: number, intervalMs: number): number {
+    if (reading?.energyJoules !== undefined) {
+      this.counterSources.add(source);
+      const held = this.heldJoules.get(source) ?? 0;
+      this.heldJoules.delete(source);
+      return Math.max(0, reading.energyJoules - held);
+    }
+    const joules = joulesFromWatts(powerWatts, intervalMs);
+    if (!reading && this.counterSources.has(source)) this.heldJoules.set(source, (this.heldJoules.get(source) ?? 0) + joules);
+    return joules;
+  }
+
   private async readCpuTimes(): Promise<MachineCpuTimes | undefined> {
     try {
       return await readMachineCpuTimes(this.options.procRoot);
@@ -268,8 +281,7 @@ export class Sampler implements Disposable {
       const reading = readings[index];
       // A failed reading holds the source's last good power for this interval rather than a silent 0 W.
       const powerWatts = reading?.powerWatts ?? this.lastGoodPowerWatts.get(source) ?? 0;
-      const joules = reading?.energyJoules ?? joulesFromWatts(powerWatts, intervalMs);
-      machineJoules[source.component] += joules;
+      machineJoules[source.component] += this.intervalJoules(source, reading, powerWatts, intervalMs);
       if (reading?.utilizationPercent !== undefined) utilization[source.component] = reading.utilizationPercent;
       for (const device of reading?.devices ?? []) {
         gpuDevices.push({ deviceId: device.deviceId, energyJoules: joulesFromWatts(device.powerWatts, intervalMs) });

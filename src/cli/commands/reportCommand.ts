@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CarbonEngine } from '../../engine/engine';
 import { computeEquivalents } from '../../engine/reports/equivalents';
 import { emissionsCsvFields, formatEmissionsCsvHeader } from '../../engine/reports/csvReport';
@@ -15,7 +15,8 @@ import { ReportArgs, UsageError } from '../args';
 import type { CliIo } from '../cliIo';
 
 /** A run file, the newest run of a store directory, or a run id (prefix) in the default store. */
-async function findRun(target: string, engine: CarbonEngine): Promise<RunRecord> {
+async function findRun(argument: string, cwd: string, engine: CarbonEngine): Promise<RunRecord> {
+  const target = existsSync(resolve(cwd, argument)) ? resolve(cwd, argument) : argument;
   if (existsSync(target) && statSync(target).isFile()) {
     let parsed: unknown;
     try {
@@ -55,14 +56,15 @@ export function formatReport(record: RunRecord, format: ReportArgs['format'], en
 
 /** `carbon-meter report`: prints a run's report, or writes it to `--out`. */
 export async function runReportCommand(args: ReportArgs, engine: CarbonEngine, io: CliIo): Promise<number> {
-  const record = await findRun(args.target, engine);
+  const record = await findRun(args.target, io.cwd, engine);
   const text = formatReport(record, args.format, engine);
   if (!args.outDir) {
     io.stdout(text);
     return 0;
   }
-  await mkdir(args.outDir, { recursive: true });
-  const path = join(args.outDir, `${record.id}.${args.format}`);
+  const outDir = resolve(io.cwd, args.outDir);
+  await mkdir(outDir, { recursive: true });
+  const path = join(outDir, `${record.id}.${args.format}`);
   await writeFile(path, text);
   io.stderr(`carbon-meter: wrote ${path}\n`);
   return 0;

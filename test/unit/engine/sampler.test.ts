@@ -94,6 +94,26 @@ describe('Sampler', () => {
     sampler.dispose();
   });
 
+  it('takes back held energy when a counter source recovers, so the gap is not counted twice', async () => {
+    let nowMs = 0;
+    const sampler = new Sampler({
+      sources: { cpu: scriptedSource('cpu', [
+        { powerWatts: 0, energyJoules: 0 }, { powerWatts: 10, energyJoules: 10 }, new Error('EAGAIN'), { powerWatts: 10, energyJoules: 20 },
+      ]), gpu: [], ram: undefined },
+      procRoot: fakeProc(1, 1), intervalMs: 1_000, intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
+    });
+    await sampler.start();
+    const powers: number[] = [];
+    for (let second = 1; second <= 3; second++) {
+      nowMs = second * 1_000;
+      powers.push((await sampler.sampleNow()).machinePowerWatts.cpu);
+    }
+    // The counter's 20 J covers the failed second and the next; 10 J were already credited while it failed.
+    assert.deepEqual(powers, [10, 10, 10]);
+    assert.equal(sampler.totals.machineEnergyKWh.cpu * JOULES_PER_KWH, 30);
+    sampler.dispose();
+  });
+
   it('attributes the whole machine in machine mode and tracks the idle baseline', async () => {
     let nowMs = 0;
     const sampler = new Sampler({
