@@ -277,12 +277,16 @@ export class Sampler implements Disposable {
     const gpuDevices: { deviceId: string; energyJoules: number }[] = [];
     const gpuProcesses: GpuProcessReading[] = [];
     const utilization: Partial<Record<ComponentKind, number>> = {};
+    const modelIdleWatts: Partial<Record<ComponentKind, number>> = {};
+    const measuredComponents = new Set<ComponentKind>();
     sources.forEach((source, index) => {
       const reading = readings[index];
       // A failed reading holds the source's last good power for this interval rather than a silent 0 W.
       const powerWatts = reading?.powerWatts ?? this.lastGoodPowerWatts.get(source) ?? 0;
       machineJoules[source.component] += this.intervalJoules(source, reading, powerWatts, intervalMs);
       if (reading?.utilizationPercent !== undefined) utilization[source.component] = reading.utilizationPercent;
+      if (reading?.idlePowerWatts !== undefined) modelIdleWatts[source.component] = (modelIdleWatts[source.component] ?? 0) + reading.idlePowerWatts;
+      else measuredComponents.add(source.component);
       for (const device of reading?.devices ?? []) {
         gpuDevices.push({ deviceId: device.deviceId, energyJoules: joulesFromWatts(device.powerWatts, intervalMs) });
       }
@@ -318,7 +322,9 @@ export class Sampler implements Disposable {
       this.machineJoules[component] += machineJoules[component];
       this.taskJoules[component] += attribution.energyJoules[component];
       if (intervalMs > 0 && (component !== 'gpu' || this.options.sources.gpu.length > 0)) {
-        const idle = updateIdleBaselineWatts(this.idleWatts.get(component), wattsFromJoules(machineJoules[component], intervalMs));
+        // A model's idle power is used only when every source of the component is a model that gave one.
+        const modelIdle = measuredComponents.has(component) ? undefined : modelIdleWatts[component];
+        const idle = updateIdleBaselineWatts(this.idleWatts.get(component), wattsFromJoules(machineJoules[component], intervalMs), modelIdle);
         if (idle !== undefined) this.idleWatts.set(component, idle);
         this.integratedMs[component] += intervalMs;
       }

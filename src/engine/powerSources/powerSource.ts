@@ -36,6 +36,11 @@ export interface PowerReading {
    * The sampler prefers it over power × interval because it is exact whatever the timing jitter.
    */
   readonly energyJoules?: number;
+  /**
+   * A model's own idle power (its curve at 0 % utilisation). Measured sources leave it out and the
+   * sampler takes the lowest power it has seen instead.
+   */
+  readonly idlePowerWatts?: number;
   /** Component utilisation, 0–100, where the source knows it. */
   readonly utilizationPercent?: number;
   /** GPU sources: one entry per device. */

@@ -52,7 +52,9 @@ export function createRamModelSource(options: RamModelSourceOptions): PowerSourc
     },
     async read(): Promise<PowerReading> {
       const memory = await readMemory();
-      return { powerWatts: memory.totalGiB * wattsPerGiB, utilizationPercent: (memory.usedGiB / memory.totalGiB) * 100 };
+      const powerWatts = memory.totalGiB * wattsPerGiB;
+      // The model does not vary with use: all of its power is the idle baseline.
+      return { powerWatts, idlePowerWatts: powerWatts, utilizationPercent: (memory.usedGiB / memory.totalGiB) * 100 };
     },
     dispose(): void {
       // Nothing long-lived.

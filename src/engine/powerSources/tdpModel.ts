@@ -34,7 +34,7 @@ export function createTdpModelSource(options: TdpModelSourceOptions): PowerSourc
       const current = await readMachineCpuTimes(options.procRoot);
       const utilization = previous ? cpuUtilizationBetween(previous, current) : 0;
       previous = current;
-      return { powerWatts: powerWattsAt(curve, utilization), utilizationPercent: utilization * 100 };
+      return { powerWatts: powerWattsAt(curve, utilization), idlePowerWatts: powerWattsAt(curve, 0), utilizationPercent: utilization * 100 };
     },
     dispose(): void {
       // Stateless apart from the last /proc/stat sample.

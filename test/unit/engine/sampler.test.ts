@@ -131,6 +131,20 @@ describe('Sampler', () => {
     sampler.dispose();
   });
 
+  it('takes a model\'s own idle power as the baseline, even when the machine is busy throughout', async () => {
+    let nowMs = 0;
+    const sampler = new Sampler({
+      sources: { cpu: scriptedSource('cpu', [{ powerWatts: 60, idlePowerWatts: 6.5 }]), gpu: [], ram: undefined },
+      procRoot: fakeProc(1, 1), intervalMs: 1_000, intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs,
+    });
+    await sampler.start();
+    nowMs = 2_000;
+    const totals = await sampler.stop();
+    assert.equal(totals.machineEnergyKWh.cpu * JOULES_PER_KWH, 120);
+    assert.equal(totals.machineIdleEnergyKWh.cpu * JOULES_PER_KWH, 13);
+    sampler.dispose();
+  });
+
   it('uses the kernel\'s final CPU total for the tail after the last sample', async () => {
     let nowMs = 0;
     let seenTicks = 0;
