@@ -40,7 +40,7 @@ export function createRamModelSource(options: RamModelSourceOptions): PowerSourc
     estimated: true,
     get description(): string {
       const size = totalGiB === undefined ? 'installed GiB' : `${totalGiB.toFixed(1)} GiB installed`;
-      return `estimated: ${Number(wattsPerGiB.toPrecision(3))} W/GiB × ${size} (${coefficientSource})`;
+      return `${Number(wattsPerGiB.toPrecision(3))} W/GiB × ${size} (${coefficientSource})`;
     },
     async probe(): Promise<string | undefined> {
       try {

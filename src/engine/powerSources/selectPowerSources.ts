@@ -132,7 +132,7 @@ async function tryCandidate(id: PowerSourceId, create: () => PowerSource): Promi
     // probe() must not throw; a source that does is rejected like any other.
     reason = `probe failed: ${messageOf(error)}`;
   }
-  if (reason === undefined) return { source, attempt: { id, accepted: true, detail: source.description } };
+  if (reason === undefined) return { source, attempt: { id, accepted: true, detail: source.estimated ? `estimated: ${source.description}` : source.description } };
   const fix = source.fix || undefined;
   source.dispose();
   return { attempt: fix === undefined ? { id, accepted: false, detail: reason } : { id, accepted: false, detail: reason, fix } };

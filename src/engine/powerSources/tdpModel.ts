@@ -21,7 +21,7 @@ export function createTdpModelSource(options: TdpModelSourceOptions): PowerSourc
     id: 'tdp-model',
     component: 'cpu',
     estimated: true,
-    description: `estimated: ${curve.basis}`,
+    description: curve.basis,
     async probe(): Promise<string | undefined> {
       try {
         previous = await readMachineCpuTimes(options.procRoot);

@@ -47,10 +47,12 @@ describe('carbon-meter CLI', () => {
     assert.equal(record.status, 'finished');
     assert.deepEqual(record.sources.map((source) => [source.component, source.sourceId, source.estimated]),
       [['cpu', 'rapl', false], ['gpu', 'nvidia-smi', false], ['ram', 'rapl', false]]);
-    // The machine's package energy is 40 W over the integrated time, within the fake counter's 5 ms steps.
+    // The package draws 40 W over the integrated time. The fake counter is rewritten by a timer in this very
+    // process, which can lag by tens of ms on a loaded 2-core machine, hence 5 %; the sampler's own tests
+    // check exact integration under a controlled clock.
     const integratedSeconds = record.samples.reduce((sum, sample) => sum + sample.intervalMs, 0) / 1000;
     const cpuJoules = record.machineEnergyKWh.cpu * JOULES_PER_KWH;
-    assert.ok(Math.abs(cpuJoules - 40 * integratedSeconds) < 40 * 0.02, `${cpuJoules} J over ${integratedSeconds} s`);
+    assert.ok(Math.abs(cpuJoules / integratedSeconds - 40) < 40 * 0.05, `${cpuJoules} J over ${integratedSeconds} s`);
     assert.ok(record.machineEnergyKWh.gpu > 0, 'the H100 idles at about 70 W');
     assert.ok((record.taskCpuSeconds ?? 0) >= 0.5, `task CPU ${record.taskCpuSeconds} s`);
     assert.ok(record.taskEnergyKWh.cpu > 0 && record.taskEnergyKWh.cpu <= record.machineEnergyKWh.cpu);

@@ -13,7 +13,7 @@ describe('createRamModelSource', () => {
     assert.equal(await source.probe(), undefined);
     assert.equal(DEFAULT_RAM_WATTS_PER_GIB, 0.375);
     assert.equal(source.estimated, true);
-    assert.equal(source.description, 'estimated: 0.375 W/GiB × 32.0 GiB installed (CodeCarbon ≤ 2.x: 3 W per 8 GB)');
+    assert.equal(source.description, '0.375 W/GiB × 32.0 GiB installed (CodeCarbon ≤ 2.x: 3 W per 8 GB)');
     const reading = await source.read();
     assert.equal(reading.powerWatts, 12);
     assert.equal(reading.utilizationPercent, 25);

@@ -58,9 +58,9 @@ describe('selectPowerSources', () => {
     assert.equal(sources.cpu?.id, 'tdp-model');
     assert.equal(sources.ram?.id, 'ram-model');
     const text = formatDiagnostics(diagnostics);
-    assert.match(text, /^CPU: tdp-model \(estimated\) - estimated: TDP 65 W of Intel Core i7-8700/m);
+    assert.match(text, /^CPU: tdp-model \(estimated\) - TDP 65 W of Intel Core i7-8700/m);
     assert.match(text, /^ {2}\[no\] rapl: no powercap directory at /m);
-    assert.match(text, /^RAM: ram-model \(estimated\) - estimated: 0\.375 W\/GiB × 16\.0 GiB installed/m);
+    assert.match(text, /^RAM: ram-model \(estimated\) - 0\.375 W\/GiB × 16\.0 GiB installed/m);
     assert.match(text, /^GPU: none \(no GPU found\)$/m);
     assert.match(text, /^ {2}\[no\] nvidia-smi: not checked: no nvidia-smi source was wired/m);
   });

@@ -36,7 +36,7 @@ describe('createTdpModelSource', () => {
     });
     assert.equal(await source.probe(), undefined);
     assert.equal(source.estimated, true);
-    assert.match(source.description, /^estimated: TDP 65 W of Intel Core i7-8700 \(CodeCarbon CPU table\) × \(10 % \+ 90 % × CPU utilisation\)$/);
+    assert.match(source.description, /^TDP 65 W of Intel Core i7-8700 \(CodeCarbon CPU table\) × \(10 % \+ 90 % × CPU utilisation\)$/);
 
     // 250 busy of 1000 ticks: 25 % → 6.5 + 0.25 × 58.5 = 21.125 W.
     await sysfs.writeProcStat(procStatText(1_250, 9_750));
