@@ -310,7 +310,10 @@ function stopChild(child: ChildProcess): void {
 
 function spawnErrorReason(error: Error, nvidiaSmiPath: string): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return `nvidia-smi not found at ${nvidiaSmiPath}`;
+  if (code === 'ENOENT') {
+    // A bare name was looked up on PATH; a path was taken as given.
+    return nvidiaSmiPath.includes('/') ? `nvidia-smi not found at ${nvidiaSmiPath}` : `${nvidiaSmiPath} not found on PATH (no NVIDIA driver installed?)`;
+  }
   if (code === 'EACCES') return `nvidia-smi at ${nvidiaSmiPath} is not executable`;
   return `nvidia-smi at ${nvidiaSmiPath} could not start: ${error.message}`;
 }

@@ -191,6 +191,9 @@ describe('createNvidiaSmiSource', () => {
   it('gives "not found" as the probe reason when the binary is missing', async () => {
     const missing = join(scratch, 'no-such-nvidia-smi');
     assert.equal(await source(missing).probe(), `nvidia-smi not found at ${missing}`);
+    const onPath = createNvidiaSmiSource({ nvidiaSmiPath: 'nvidia-smi-that-is-not-installed', intervalMs: 50 });
+    sources.push(onPath);
+    assert.equal(await onPath.probe(), 'nvidia-smi-that-is-not-installed not found on PATH (no NVIDIA driver installed?)');
   });
 
   it('gives the driver message as the probe reason when nvidia-smi fails', async () => {
