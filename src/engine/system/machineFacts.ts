@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { parseMemInfo } from './memInfo';
+import { BYTES_PER_GIB } from '../units';
 
 /** Cloud provider detected from DMI, without any network call (CodeCarbon asks the metadata server instead). */
 export type DetectedCloud = 'aws' | 'gcp' | 'azure' | undefined;
@@ -56,7 +57,7 @@ export async function readHostFacts(options: { procRoot: string; sysfsRoot: stri
     readOptional(join(dmiDir, 'bios_vendor')),
     readOptional(join(dmiDir, 'chassis_asset_tag')),
   ]);
-  let ramTotalGiB = os.totalmem() / 1_073_741_824;
+  let ramTotalGiB = os.totalmem() / BYTES_PER_GIB;
   if (meminfo) {
     try {
       ramTotalGiB = parseMemInfo(meminfo).totalGiB;
