@@ -124,29 +124,37 @@ function checkShape(value: unknown, shape: Shape, where: string): void {
 
 const cache = new Map<string, IntensityData>();
 
-/** Reads and validates data/*.json once per directory; later calls return the same object. */
+/** Reads and validates data/*.json once per directory (each table on first use); later calls return the same object. */
 export function loadIntensityData(dataDir: string): IntensityData {
   const cached = cache.get(dataDir);
   if (cached) return cached;
   const country = readTable(dataDir, 'countryIntensity.json', 'countries', { iso3: 'string', iso2: 'string', name: 'string', gramsPerKWh: 'number', year: 'number', source: 'string' });
   checkShape(country.file.world, { name: 'string', gramsPerKWh: 'number', year: 'number', source: 'string' }, `${dataDir}/countryIntensity.json: world`);
-  const regions = readTable(dataDir, 'regionIntensity.json', 'regions', { countryIso3: 'string', code: 'string', name: 'string', gramsPerKWh: 'number', year: 'number?', source: 'string' });
-  const cloud = readTable(dataDir, 'cloudRegions.json', 'regions', {
+  // The other tables are read on first use: most runs need only the country table and the CPU table.
+  const once = <T>(read: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => (value ??= read());
+  };
+  const regions = once(() => readTable(dataDir, 'regionIntensity.json', 'regions', { countryIso3: 'string', code: 'string', name: 'string', gramsPerKWh: 'number', year: 'number?', source: 'string' }).rows as RegionIntensity[]);
+  const cloudRegions = once(() => readTable(dataDir, 'cloudRegions.json', 'regions', {
     provider: 'string', region: 'string', displayName: 'string', countryIso3: 'string', zone: 'string?', latitude: 'number?', longitude: 'number?',
     gridIntensityGramsPerKWh: 'number?', intensityYear: 'number?', intensitySource: 'string', pue: 'number?', pueSource: 'string?', carbonFreePercent: 'number?',
+  }).rows as CloudRegion[]);
+  const equivalents = once(() => readTable(dataDir, 'equivalents.json', 'equivalents', { id: 'string', label: 'string', kgPerUnit: 'number', source: 'string' }).rows as Equivalent[]);
+  const cpuPower = once(() => readTable(dataDir, 'cpuPower.json', 'cpus', { name: 'string', tdpWatts: 'number' }).rows as CpuPowerEntry[]);
+  const cloudCpuCoefficients = once((): CloudCpuCoefficients => {
+    const coefficients = readTable(dataDir, 'cloudCpuCoefficients.json', 'providers', { provider: 'string', averageMinWattsPerVcpu: 'number', averageMaxWattsPerVcpu: 'number' });
+    if (typeof coefficients.file.memoryWattsPerGiB !== 'number') throw new Error(`${dataDir}/cloudCpuCoefficients.json: memoryWattsPerGiB must be a number`);
+    return { memoryWattsPerGiB: coefficients.file.memoryWattsPerGiB, providers: coefficients.rows as CloudCpuCoefficients['providers'] };
   });
-  const equivalents = readTable(dataDir, 'equivalents.json', 'equivalents', { id: 'string', label: 'string', kgPerUnit: 'number', source: 'string' });
-  const cpu = readTable(dataDir, 'cpuPower.json', 'cpus', { name: 'string', tdpWatts: 'number' });
-  const coefficients = readTable(dataDir, 'cloudCpuCoefficients.json', 'providers', { provider: 'string', averageMinWattsPerVcpu: 'number', averageMaxWattsPerVcpu: 'number' });
-  if (typeof coefficients.file.memoryWattsPerGiB !== 'number') throw new Error(`${dataDir}/cloudCpuCoefficients.json: memoryWattsPerGiB must be a number`);
   const data: IntensityData = {
     world: country.file.world as WorldIntensity,
     countries: country.rows as CountryIntensity[],
-    regions: regions.rows as RegionIntensity[],
-    cloudRegions: cloud.rows as CloudRegion[],
-    equivalents: equivalents.rows as Equivalent[],
-    cpuPower: cpu.rows as CpuPowerEntry[],
-    cloudCpuCoefficients: { memoryWattsPerGiB: coefficients.file.memoryWattsPerGiB, providers: coefficients.rows as CloudCpuCoefficients['providers'] },
+    get regions() { return regions(); },
+    get cloudRegions() { return cloudRegions(); },
+    get equivalents() { return equivalents(); },
+    get cpuPower() { return cpuPower(); },
+    get cloudCpuCoefficients() { return cloudCpuCoefficients(); },
   };
   cache.set(dataDir, data);
   return data;

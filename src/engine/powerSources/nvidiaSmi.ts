@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { GpuProcessReading, PowerReading, PowerSource } from './powerSource';
@@ -92,6 +94,10 @@ class NvidiaSmiSource implements PowerSource {
   }
 
   async probe(): Promise<string | undefined> {
+    // Most machines have no NVIDIA driver: a look along PATH is far cheaper than a spawn that fails.
+    if (!this.options.nvidiaSmiPath.includes('/') && !isOnPath(this.options.nvidiaSmiPath, process.env.PATH)) {
+      return `${this.options.nvidiaSmiPath} not found on PATH (no NVIDIA driver installed?)`;
+    }
     try {
       const rows = await this.queryGpusOnce();
       if (rows.every((row) => row.powerWatts === undefined)) {
@@ -306,6 +312,18 @@ function stopChild(child: ChildProcess): void {
   }, KILL_GRACE_MS);
   timer.unref();
   child.once('exit', () => clearTimeout(timer));
+}
+
+/** Whether an executable of that name is in one of PATH's folders. */
+function isOnPath(name: string, searchPath: string | undefined): boolean {
+  return (searchPath ?? '').split(delimiter).filter(Boolean).some((folder) => {
+    try {
+      accessSync(join(folder, name), fsConstants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function spawnErrorReason(error: Error, nvidiaSmiPath: string): string {
