@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: measures the issue's performance figures on this machine and prints them with their
+ * targets. It reports; it never fails on a target. `--json` also writes bench-results.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatTable } from '../../src/cli/formatTable';
+import { measureAttributionError } from './attributionError';
+import { measureCliOverhead } from './cliOverhead';
+import { Figure } from './figures';
+import { describeMachine } from './machine';
+import { measureCliPeakRss } from './peakRss';
+import { measureRaplError } from './raplError';
+import { measureSampleCost } from './sampleCost';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const CLI_PATH = resolve(REPO_ROOT, 'dist', 'cli.js');
+const DATA_DIR = resolve(REPO_ROOT, 'data');
+
+function formatValue(value: number): string {
+  const magnitude = Math.abs(value);
+  const digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3;
+  return value.toFixed(digits);
+}
+
+function verdict(figure: Figure): string {
+  if (figure.meetsTarget === undefined) return '';
+  return figure.meetsTarget ? 'ok' : 'MISSED';
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const writeJson = argv.includes('--json');
+  const machine = describeMachine();
+  process.stdout.write(`Carbon Meter bench, ${machine.date}\n`);
+  process.stdout.write(`${machine.cpuModel}, ${machine.cpuCount} cores; ${machine.os}; Node ${machine.nodeVersion}\n\n`);
+
+  const startedAt = performance.now();
+  const sections: [string, () => Promise<Figure[]>][] = [
+    ['CLI overhead', () => measureCliOverhead(CLI_PATH, 15)],
+    ['sample cost', () => measureSampleCost(DATA_DIR, 200)],
+    ['RAPL energy error', () => measureRaplError(5000, 200)],
+    ['attribution error', () => measureAttributionError(1500)],
+    ['CLI peak memory', () => measureCliPeakRss(CLI_PATH)],
+  ];
+  const figures: Figure[] = [];
+  for (const [title, measure] of sections) {
+    process.stderr.write(`measuring ${title}…\n`);
+    figures.push(...await measure());
+  }
+  const elapsedSeconds = (performance.now() - startedAt) / 1000;
+
+  const rows = figures.map((figure) => [figure.name, formatValue(figure.value), figure.unit, figure.target, verdict(figure), figure.note ?? '']);
+  process.stdout.write(`${formatTable(['figure', 'value', 'unit', 'target', '', 'how'], rows, [false, true, false, false, false, false])}\n`);
+  process.stdout.write(`\nmeasured in ${elapsedSeconds.toFixed(1)} s\n`);
+
+  if (writeJson) {
+    const path = resolve(REPO_ROOT, 'bench-results.json');
+    writeFileSync(path, `${JSON.stringify({ machine, elapsedSeconds, figures }, null, 2)}\n`);
+    process.stdout.write(`wrote ${path}\n`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
