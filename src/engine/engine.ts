@@ -165,6 +165,7 @@ export class CarbonEngine implements Disposable {
       sampler,
       sink: this.createSink(),
       ticksPerSecond: CLOCK_TICKS_PER_SECOND,
+      resources: tracker ? [tracker] : [],
       readFinalTaskCpuTicks: tracker
         ? async () => (await tracker.finish(rootTotalIsExact ? await request.readRootTotalCpuTicks?.() : undefined)).cpuTicks
         : undefined,

@@ -19,6 +19,8 @@ export interface RunSessionOptions {
   readonly readFinalTaskCpuTicks?: () => Promise<number | undefined>;
   readonly ticksPerSecond: number;
   readonly wallClockMs?: () => number;
+  /** Released with the session however it ends (the tree tracker's open /proc descriptors). */
+  readonly resources?: readonly Disposable[];
 }
 
 /** One run being measured: a sampler feeding a sink, closed into a RunRecord by `finish`. */
@@ -64,6 +66,7 @@ export class RunSession implements Disposable {
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.options.sampler.dispose();
+    for (const resource of this.options.resources ?? []) resource.dispose();
     this.sampleEmitter.dispose();
   }
 

@@ -25,9 +25,19 @@
  * - The reported total is clamped to never decrease. Scans are not atomic; reading a parent before its
  *   child (pid order, or the children-file walk) makes the reap race resolve into a debt rather than a
  *   double count, but after pid wrap-around a child read first may be counted twice until it vanishes.
+ *   A member whose stat is reused because it has not run (ProcStatReader) behaves as read first.
+ * - A reused stat keeps its ppid from the last full read, but reparenting only follows a member's exit
+ *   (a non-member's children are non-members): a sample that sees a member vanish or turn zombie is
+ *   scanned again reading every stat, so a subreaper member's adopted orphans have their current ppid.
  */
 import { DEFAULT_PAGE_SIZE_BYTES, type ProcPidStat } from './procPidStat';
-import { hasChildrenFiles, scanTreeMembers, type ProcessIdentity, type ProcessScanMode } from './processTreeScan';
+import { createTreeScanner, hasChildrenFiles, type ProcessIdentity, type ProcessScanMode, type TreeScanner } from './processTreeScan';
+
+/**
+ * Every this many samples, every member's stat is read even if its schedstat says it has not run, so
+ * that an rss changed by reclaim or swapping (see ProcStatReader) is at most this many samples old.
+ */
+export const FULL_READ_EVERY_SAMPLES = 30;
 
 /** The tree at one sample. */
 export interface ProcessTreeSample {
@@ -58,6 +68,12 @@ export interface ProcessTreeTracker {
    * misses the time after the last sample. Ignored while the root is still alive.
    */
   finish(rootTotalCpuTicks?: number): Promise<ProcessTreeSample>;
+  /**
+   * Closes the /proc descriptors kept open between samples (one to three per member, at most 512 for
+   * all trackers together). `finish` also closes them; call this when a run ends without `finish`.
+   * A later `sample` still works and opens them again.
+   */
+  dispose(): void;
 }
 
 /** Where to read and which tree to follow. */
@@ -96,6 +112,8 @@ class ProcessTreeAccount implements ProcessTreeTracker {
   private rootGroupTicks = 0;
   private rootFinalTicks: number | undefined;
   private lastCpuTicks = 0;
+  private scanner: TreeScanner | undefined;
+  private samplesTaken = 0;
 
   constructor(options: ProcessTreeOptions) {
     this.procRoot = options.procRoot;
@@ -106,21 +124,39 @@ class ProcessTreeAccount implements ProcessTreeTracker {
 
   async sample(): Promise<ProcessTreeSample> {
     this.scanMode ??= hasChildrenFiles(this.procRoot, this.rootPid) ? 'children-file' : 'full-scan';
+    this.scanner ??= createTreeScanner(this.procRoot, this.scanMode);
     const seeds: ProcessIdentity[] = [];
     // The root is looked for by pid alone until first seen; after it vanishes its pid may be reused.
     if (!this.rootSeen) seeds.push({ pid: this.rootPid, startTimeTicks: undefined });
     for (const member of this.members.values()) {
       seeds.push({ pid: member.stat.pid, startTimeTicks: member.stat.startTimeTicks });
     }
-    const live = scanTreeMembers(this.procRoot, seeds, this.scanMode);
+    const fresh = this.samplesTaken++ % FULL_READ_EVERY_SAMPLES === 0;
+    let live = this.scanner.scan(seeds, fresh);
+    if (!fresh && this.anyMemberExited(live)) live = this.scanner.scan(seeds, true);
     this.update(live);
     return this.summarize();
   }
 
   async finish(rootTotalCpuTicks?: number): Promise<ProcessTreeSample> {
     await this.sample();
+    this.dispose();
     if (rootTotalCpuTicks !== undefined && this.rootSeen && !this.isRootLive()) this.rootFinalTicks = rootTotalCpuTicks;
     return this.summarize();
+  }
+
+  dispose(): void {
+    this.scanner?.dispose();
+  }
+
+  /** Whether a member vanished or turned zombie since the last sample: its children were reparented. */
+  private anyMemberExited(live: ReadonlyMap<number, ProcPidStat>): boolean {
+    for (const { stat } of this.members.values()) {
+      const now = live.get(stat.pid);
+      if (now?.startTimeTicks !== stat.startTimeTicks) return true;
+      if (isExited(now.state) && !isExited(stat.state)) return true;
+    }
+    return false;
   }
 
   private update(live: ReadonlyMap<number, ProcPidStat>): void {
@@ -189,7 +225,7 @@ class ProcessTreeAccount implements ProcessTreeTracker {
       rssPages += stat.rssPages;
       if (isRoot) {
         pids.unshift(stat.pid);
-        rootAlive = stat.state !== 'Z' && stat.state !== 'X';
+        rootAlive = !isExited(stat.state);
       } else {
         pids.push(stat.pid);
       }
@@ -197,4 +233,9 @@ class ProcessTreeAccount implements ProcessTreeTracker {
     this.lastCpuTicks = Math.max(this.lastCpuTicks, totalTicks);
     return { cpuTicks: this.lastCpuTicks, residentBytes: rssPages * this.pageSizeBytes, pids, rootAlive };
   }
+}
+
+/** Zombie or dead: the process has exited and its children have been reparented. */
+function isExited(state: string): boolean {
+  return state === 'Z' || state === 'X';
 }

@@ -1,12 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readProcPidStat, readSmallProcFile, type ProcPidStat } from './procPidStat';
+import type { ProcPidStat } from './procPidStat';
+import { ProcStatReader } from './procStatReader';
 
 /**
  * How the tree's members are found.
  * `children-file`: follow `/proc/<pid>/task/<tid>/children` down from known members (CONFIG_PROC_CHILDREN, Linux ≥ 4.2);
- * the cost grows with the tree. `full-scan`: read every `/proc/<pid>/stat` and link them by ppid; works
- * everywhere, but the cost grows with the number of processes on the machine.
+ * the cost grows with the tree. `full-scan`: list /proc and link processes by ppid; works everywhere,
+ * and reads the stat of new pids and members only, so the per-process cost is one listing entry.
  */
 export type ProcessScanMode = 'children-file' | 'full-scan';
 
@@ -17,22 +18,28 @@ export interface ProcessIdentity {
   readonly startTimeTicks: number | undefined;
 }
 
+/** Finds a tree's live members, sample after sample; holds /proc descriptors until disposed. */
+export interface TreeScanner {
+  readonly mode: ProcessScanMode;
+  /**
+   * The live members: each seed still alive with its start time, and all their descendants. Seeds are
+   * the root and the members of the previous scan, so a process whose parent exited and that was
+   * reparented outside the tree (an orphan) stays a member. `fresh`: read every member's stat even
+   * when its schedstat says it has not run (see ProcStatReader), to refresh ppid and rss.
+   */
+  scan(seeds: readonly ProcessIdentity[], fresh: boolean): Map<number, ProcPidStat>;
+  /** Closes the descriptors kept open between scans; a later scan opens them again. */
+  dispose(): void;
+}
+
 /** Whether `<procRoot>/<pid>/task/<pid>/children` exists for a live process. */
 export function hasChildrenFiles(procRoot: string, pid: number): boolean {
   return existsSync(join(procRoot, String(pid), 'task', String(pid), 'children'));
 }
 
-/**
- * The live members of a tree: each seed still alive with its start time, and all their descendants.
- * Seeds are the root and the members of the previous scan, so a process whose parent exited and that
- * was reparented outside the tree (an orphan) stays a member.
- */
-export function scanTreeMembers(
-  procRoot: string,
-  seeds: readonly ProcessIdentity[],
-  mode: ProcessScanMode,
-): Map<number, ProcPidStat> {
-  return mode === 'children-file' ? scanByChildrenFiles(procRoot, seeds) : scanAllProcesses(procRoot, seeds);
+/** Creates a scanner of `procRoot` in the given mode. */
+export function createTreeScanner(procRoot: string, mode: ProcessScanMode): TreeScanner {
+  return mode === 'children-file' ? new ChildrenFileScanner(procRoot) : new FullScanner(procRoot);
 }
 
 function isSameProcess(stat: ProcPidStat | undefined, seed: ProcessIdentity): stat is ProcPidStat {
@@ -44,83 +51,146 @@ function isChildOf(child: ProcPidStat, parent: ProcPidStat): boolean {
   return child.ppid === parent.pid && child.startTimeTicks >= parent.startTimeTicks;
 }
 
-function scanAllProcesses(procRoot: string, seeds: readonly ProcessIdentity[]): Map<number, ProcPidStat> {
-  const all = new Map<number, ProcPidStat>();
-  const childrenOf = new Map<number, ProcPidStat[]>();
-  for (const name of readdirSync(procRoot)) {
-    const first = name.charCodeAt(0);
-    if (first < 48 || first > 57) continue;
-    const stat = readProcPidStat(procRoot, Number(name));
-    if (!stat) continue;
-    all.set(stat.pid, stat);
-    const siblings = childrenOf.get(stat.ppid);
-    if (siblings) siblings.push(stat);
-    else childrenOf.set(stat.ppid, [stat]);
+/**
+ * Lists /proc every scan but reads a pid's stat only when it is a member (its times are needed) or
+ * was absent from the previous listing (a new process, or a reused pid: its ppid is needed). A listed
+ * pid known not to be a member is skipped: a process's ppid only changes by reparenting to init or a
+ * subreaper when its parent exits, and a non-member's parent is a non-member, so it can never become
+ * one. The one blind spot: a non-member that exits and whose pid is taken by a new child of a member
+ * between two listings. That needs the kernel to allocate pid_max pids in one interval (pids are
+ * handed out cyclically; pid_max is 32768 to 4194304), and even then the child's time is not lost
+ * when a member reaps it (it arrives in the parent's cutime); only its live time, its RSS and its own
+ * orphans are missed.
+ */
+class FullScanner implements TreeScanner {
+  readonly mode = 'full-scan';
+  private readonly reader: ProcStatReader;
+  /** Pids of the previous listing whose process was classified (read, or known from before). */
+  private listed = new Set<number>();
+  private members = new Set<number>();
+
+  constructor(private readonly procRoot: string) {
+    this.reader = new ProcStatReader(procRoot);
   }
-  const members = new Map<number, ProcPidStat>();
-  const queue: ProcPidStat[] = [];
-  for (const seed of seeds) {
-    const stat = all.get(seed.pid);
-    if (isSameProcess(stat, seed) && !members.has(stat.pid)) {
-      members.set(stat.pid, stat);
-      queue.push(stat);
+
+  scan(seeds: readonly ProcessIdentity[], fresh: boolean): Map<number, ProcPidStat> {
+    const seedPids = new Set<number>();
+    for (const seed of seeds) seedPids.add(seed.pid);
+    const all = new Map<number, ProcPidStat>();
+    const childrenOf = new Map<number, ProcPidStat[]>();
+    const listed = new Set<number>();
+    // readdir of /proc yields pids in increasing order, so a parent is read before its younger
+    // children (see processTree.ts on the reap race).
+    for (const name of readdirSync(this.procRoot)) {
+      const first = name.charCodeAt(0);
+      if (first < 48 || first > 57) continue;
+      const pid = Number(name);
+      const known = this.members.has(pid) || seedPids.has(pid);
+      if (!known && this.listed.has(pid)) {
+        listed.add(pid);
+        continue;
+      }
+      const stat = this.reader.read(pid, known, !fresh)?.stat;
+      if (!stat) continue;
+      listed.add(pid);
+      all.set(pid, stat);
+      const siblings = childrenOf.get(stat.ppid);
+      if (siblings) siblings.push(stat);
+      else childrenOf.set(stat.ppid, [stat]);
     }
-  }
-  for (let next = queue.pop(); next; next = queue.pop()) {
-    for (const child of childrenOf.get(next.pid) ?? []) {
-      if (members.has(child.pid) || !isChildOf(child, next)) continue;
-      members.set(child.pid, child);
-      queue.push(child);
+    const members = new Map<number, ProcPidStat>();
+    const queue: ProcPidStat[] = [];
+    for (const seed of seeds) {
+      const stat = all.get(seed.pid);
+      if (isSameProcess(stat, seed) && !members.has(stat.pid)) {
+        members.set(stat.pid, stat);
+        queue.push(stat);
+      }
     }
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      for (const child of childrenOf.get(next.pid) ?? []) {
+        if (members.has(child.pid) || !isChildOf(child, next)) continue;
+        members.set(child.pid, child);
+        queue.push(child);
+      }
+    }
+    this.listed = listed;
+    this.members = new Set(members.keys());
+    this.reader.retainOnly((pid) => members.has(pid));
+    return members;
   }
-  return members;
+
+  dispose(): void {
+    this.reader.dispose();
+  }
 }
 
-function scanByChildrenFiles(procRoot: string, seeds: readonly ProcessIdentity[]): Map<number, ProcPidStat> {
-  const members = new Map<number, ProcPidStat>();
-  const queue: ProcPidStat[] = [];
-  for (const seed of seeds) {
-    if (members.has(seed.pid)) continue;
-    const stat = readProcPidStat(procRoot, seed.pid);
-    if (isSameProcess(stat, seed)) {
+/** Walks children files down from the seeds; a member whose schedstat did not move cannot have forked. */
+class ChildrenFileScanner implements TreeScanner {
+  readonly mode = 'children-file';
+  private readonly reader: ProcStatReader;
+
+  constructor(private readonly procRoot: string) {
+    this.reader = new ProcStatReader(procRoot);
+  }
+
+  scan(seeds: readonly ProcessIdentity[], fresh: boolean): Map<number, ProcPidStat> {
+    const members = new Map<number, ProcPidStat>();
+    const queue: ProcPidStat[] = [];
+    const unchanged = new Set<ProcPidStat>();
+    for (const seed of seeds) {
+      if (members.has(seed.pid)) continue;
+      const previous = seed.startTimeTicks !== undefined;
+      const read = this.reader.read(seed.pid, previous, !fresh);
+      const stat = read?.stat;
+      if (!isSameProcess(stat, seed)) continue;
       members.set(stat.pid, stat);
       queue.push(stat);
+      if (read?.unchanged === true) unchanged.add(stat);
     }
-  }
-  for (let next = queue.pop(); next; next = queue.pop()) {
-    for (const childPid of readChildPids(procRoot, next)) {
-      if (members.has(childPid)) continue;
-      const child = readProcPidStat(procRoot, childPid);
-      if (!child || !isChildOf(child, next)) continue;
-      members.set(child.pid, child);
-      queue.push(child);
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      // A member that has not run since its children were last listed has forked nothing since;
+      // children it gained by reparenting come with a member's exit, after which the tree rescans fresh.
+      if (unchanged.has(next)) continue;
+      for (const childPid of this.readChildPids(next)) {
+        if (members.has(childPid)) continue;
+        const child = this.reader.read(childPid, false, false)?.stat;
+        if (!child || !isChildOf(child, next)) continue;
+        members.set(child.pid, child);
+        queue.push(child);
+      }
     }
+    this.reader.retainOnly((pid) => members.has(pid));
+    return members;
   }
-  return members;
-}
 
-// `children` lists the children forked by one thread, so a multi-threaded parent needs each thread's file.
-// A single-threaded process's only thread id is its pid, which saves listing `task/`.
-function readChildPids(procRoot: string, parent: ProcPidStat): number[] {
-  const taskDir = join(procRoot, String(parent.pid), 'task');
-  let threadIds: string[];
-  if (parent.threadCount <= 1) {
-    threadIds = [String(parent.pid)];
-  } else {
-    try {
-      threadIds = readdirSync(taskDir);
-    } catch {
-      return [];
-    }
+  dispose(): void {
+    this.reader.dispose();
   }
-  const pids: number[] = [];
-  for (const tid of threadIds) {
-    const text = readSmallProcFile(join(taskDir, tid, 'children'));
-    if (!text) continue;
-    for (const word of text.split(' ')) {
-      const pid = Number(word);
-      if (word !== '' && Number.isInteger(pid) && pid > 0) pids.push(pid);
+
+  // `children` lists the children forked by one thread, so a multi-threaded parent needs each thread's file.
+  // A single-threaded process's only thread id is its pid, which saves listing `task/`.
+  private readChildPids(parent: ProcPidStat): number[] {
+    const taskDir = join(this.procRoot, String(parent.pid), 'task');
+    let threadIds: string[];
+    if (parent.threadCount <= 1) {
+      threadIds = [String(parent.pid)];
+    } else {
+      try {
+        threadIds = readdirSync(taskDir);
+      } catch {
+        return [];
+      }
     }
+    const pids: number[] = [];
+    for (const tid of threadIds) {
+      const text = this.reader.readChildrenFile(parent.pid, join(taskDir, tid, 'children'));
+      if (!text) continue;
+      for (const word of text.split(' ')) {
+        const pid = Number(word);
+        if (word !== '' && Number.isInteger(pid) && pid > 0) pids.push(pid);
+      }
+    }
+    return pids;
   }
-  return pids;
 }

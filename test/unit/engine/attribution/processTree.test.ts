@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { createProcessTreeTracker, type ProcessTreeTracker } from '../../../../src/engine/attribution/processTree';
+import { readdirSync } from 'node:fs';
+import { createProcessTreeTracker, FULL_READ_EVERY_SAMPLES, type ProcessTreeTracker } from '../../../../src/engine/attribution/processTree';
 import type { ProcessScanMode } from '../../../../src/engine/attribution/processTreeScan';
 import { FakeProc, type FakeProcess } from './fakeProc';
 
@@ -180,5 +181,108 @@ describe('createProcessTreeTracker children files', () => {
     const missingRoot = createProcessTreeTracker({ procRoot: proc.root, rootPid: 999 });
     await missingRoot.sample();
     assert.equal(missingRoot.scanMode, 'full-scan');
+  });
+});
+
+for (const scanMode of ['full-scan', 'children-file'] as ProcessScanMode[]) {
+  describe(`createProcessTreeTracker reads of members that did not run (${scanMode})`, () => {
+    let proc: FakeProc;
+    let tracker: ProcessTreeTracker;
+    beforeEach(() => {
+      proc = new FakeProc();
+      tracker = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode, pageSizeBytes: 4096 });
+    });
+    afterEach(() => {
+      tracker.dispose();
+      proc.dispose();
+    });
+
+    const sampleWith = async (processes: FakeProcess[]) => {
+      proc.set(processes);
+      return tracker.sample();
+    };
+
+    it('keeps the last stat while schedstat is still, and refreshes it (rss) at the periodic full read', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, rssPages: 100, schedstat: '5 0 1\n' }]);
+      await tracker.sample();
+      // Reclaim shrank the resident set of a process that never ran: only the full read sees it.
+      const stale = await sampleWith([{ pid: ROOT, ppid: 1, rssPages: 40, schedstat: '5 0 1\n' }]);
+      assert.equal(stale.residentBytes, 100 * 4096);
+      let sample = stale;
+      for (let i = 0; i < FULL_READ_EVERY_SAMPLES && sample.residentBytes !== 40 * 4096; i++) sample = await tracker.sample();
+      assert.equal(sample.residentBytes, 40 * 4096);
+    });
+
+    it('reads a member fully when its schedstat moved', async () => {
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }]);
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }]);
+      assert.equal((await sampleWith([{ pid: ROOT, ppid: 1, utime: 25 }])).cpuTicks, 25);
+    });
+
+    it('sees the new ppid of an orphan adopted by a subreaper member, though the orphan did not run', async () => {
+      await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10 },
+        { pid: 101, ppid: ROOT, utime: 5 },
+        { pid: 102, ppid: 101, utime: 20, startTime: 1001, schedstat: '7 0 3\n' },
+      ]);
+      await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10 },
+        { pid: 101, ppid: ROOT, utime: 5 },
+        { pid: 102, ppid: 101, utime: 20, startTime: 1001, schedstat: '7 0 3\n' },
+      ]);
+      // 101 exited and the root (a subreaper) reaped it and adopted 102, which slept throughout.
+      await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10, cutime: 5 },
+        { pid: 102, ppid: ROOT, utime: 20, startTime: 1001, schedstat: '7 0 3\n' },
+      ]);
+      // The root reaped 102: its 20 ticks are a debt repaid by the root's cutime, not new time.
+      const after = await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 25 }]);
+      assert.equal(after.cpuTicks, 35);
+    });
+
+    it('closes its /proc descriptors on dispose and on finish', async () => {
+      const openFds = () => readdirSync('/proc/self/fd').length;
+      const before = openFds();
+      await sampleWith([{ pid: ROOT, ppid: 1 }, { pid: 101, ppid: ROOT }, { pid: 102, ppid: ROOT }]);
+      await tracker.sample();
+      assert.ok(openFds() > before, 'members keep descriptors open between samples');
+      tracker.dispose();
+      assert.equal(openFds(), before);
+      await tracker.sample();
+      await tracker.finish();
+      assert.equal(openFds(), before);
+    });
+  });
+}
+
+describe('createProcessTreeTracker full scan of known processes', () => {
+  let proc: FakeProc;
+  let tracker: ProcessTreeTracker;
+  beforeEach(() => {
+    proc = new FakeProc();
+    tracker = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode: 'full-scan' });
+  });
+  afterEach(() => {
+    tracker.dispose();
+    proc.dispose();
+  });
+
+  it('does not re-read a pid known not to be a member while it stays listed', async () => {
+    proc.set([{ pid: ROOT, ppid: 1 }, { pid: 200, ppid: 1, utime: 5 }]);
+    await tracker.sample();
+    // Impossible in a real kernel (a non-member is never reparented into the tree): shows it is skipped.
+    proc.set([{ pid: ROOT, ppid: 1 }, { pid: 200, ppid: ROOT, utime: 5 }]);
+    assert.deepEqual((await tracker.sample()).pids, [ROOT]);
+  });
+
+  it('reads a pid again once it was absent from a listing (reused by a new child)', async () => {
+    proc.set([{ pid: ROOT, ppid: 1 }, { pid: 200, ppid: 1, utime: 5 }]);
+    await tracker.sample();
+    proc.set([{ pid: ROOT, ppid: 1 }]);
+    await tracker.sample();
+    proc.set([{ pid: ROOT, ppid: 1 }, { pid: 200, ppid: ROOT, utime: 7, startTime: 2000 }]);
+    const sample = await tracker.sample();
+    assert.deepEqual(sample.pids, [ROOT, 200]);
+    assert.equal(sample.cpuTicks, 7);
   });
 });

@@ -1,0 +1,81 @@
+import { parseProcPidStat, type ProcPidStat } from './procPidStat';
+import { ProcFileReader } from './procFileReader';
+
+/** A process's stat, and whether it is the one of its last full read, reused because it had not run. */
+export interface StatRead {
+  readonly stat: ProcPidStat;
+  readonly unchanged: boolean;
+}
+
+/**
+ * Reads `/proc/<pid>/stat` of tree members, skipping the expensive file when the process cannot have
+ * changed. `stat` costs the kernel ~5 µs (it sums the thread group's times and memory); `schedstat`
+ * (~1.8 µs) holds the main thread's total run time in ns, its run-queue wait and its switch count,
+ * which move whenever that thread is scheduled. For a single-threaded process, utime + stime are
+ * derived from that run time, and cutime, cstime, the thread count and the state only change by the
+ * process's own actions (wait, clone, exit), so an unchanged `schedstat` means an unchanged `stat`,
+ * except for:
+ * - ppid, changed by reparenting when the parent exits: the tree re-reads every member fully in a
+ *   sample where a member exited (see processTree.ts);
+ * - rss, which reclaim, swapping or a vfork child can change: bounded by the periodic full read.
+ * Multi-threaded processes are always read fully: another thread may run, wait or fork.
+ */
+export class ProcStatReader {
+  private readonly files = new ProcFileReader();
+  /** What each process looked like at its last full read, with the schedstat read just before it. */
+  private readonly lastRead = new Map<number, { readonly stat: ProcPidStat; readonly schedstat: string | undefined }>();
+
+  constructor(private readonly procRoot: string) {}
+
+  /**
+   * The stat of the process now holding `pid`, or undefined when there is none. `member`: the pid is
+   * expected to be a known tree member, so its last stat is reused when its schedstat did not move and
+   * `mayReuse` allows it; the schedstat is then recorded for the next sample.
+   */
+  read(pid: number, member: boolean, mayReuse: boolean): StatRead | undefined {
+    const base = `${this.procRoot}/${pid}/`;
+    // Read before stat, so that running between the two reads shows up in the next schedstat.
+    const sched = member ? this.files.read(pid, `${base}schedstat`, { emptyMeansStale: true }) : undefined;
+    const schedstat = sched?.text;
+    const last = this.lastRead.get(pid);
+    // Only through a kept descriptor is the schedstat known to be the same process's as last time.
+    if (mayReuse && sched?.viaKeptFd === true && last !== undefined && last.schedstat === schedstat && last.stat.threadCount <= 1) {
+      return { stat: last.stat, unchanged: true };
+    }
+    const text = this.files.read(pid, `${base}stat`, { emptyMeansStale: true })?.text;
+    let stat: ProcPidStat | undefined;
+    try {
+      stat = text === undefined ? undefined : parseProcPidStat(text);
+    } catch {
+      stat = undefined;
+    }
+    if (!stat) {
+      this.lastRead.delete(pid);
+      return undefined;
+    }
+    this.lastRead.set(pid, { stat, schedstat });
+    return { stat, unchanged: false };
+  }
+
+  /** A children file of one of `pid`'s threads, through the same kept descriptors. */
+  readChildrenFile(pid: number, path: string): string | undefined {
+    return this.files.read(pid, path, { emptyMeansStale: false })?.text;
+  }
+
+  /** Forgets every pid that `keep` rejects and closes its descriptors. */
+  retainOnly(keep: (pid: number) => boolean): void {
+    for (const pid of this.lastRead.keys()) if (!keep(pid)) this.lastRead.delete(pid);
+    this.files.retainOnly(keep);
+  }
+
+  /** Closes every descriptor and forgets every process. */
+  dispose(): void {
+    this.lastRead.clear();
+    this.files.dispose();
+  }
+
+  /** Descriptors held open; for tests. */
+  get openFdCount(): number {
+    return this.files.openFdCount;
+  }
+}
