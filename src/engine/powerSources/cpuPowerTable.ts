@@ -48,12 +48,14 @@ export function matchCpuTdp(brandString: string, table: CpuPowerData): CpuTdpMat
   // Normalising all ~5,000 names costs ~18 ms, a fifth of the CLI's start-up. Every match shares a model token
   // with the brand (an exact match shares all of its words), and normalising never alters such a token, so
   // only names that contain one as plain text need normalising.
-  const needles = modelTokens.length > 0 ? modelTokens : [...brandTokens];
+  // Without a model token only an exact match is possible, and it contains every word of the brand.
+  const mayMatch = modelTokens.length > 0
+    ? (lowerName: string) => modelTokens.some((token) => lowerName.includes(token))
+    : (lowerName: string) => [...brandTokens].every((token) => lowerName.includes(token));
   const rows = new Map<string, { name: string; tdpWatts: number }>();
   for (const row of table.cpus) {
     if (!(row.tdpWatts > 0)) continue;
-    const lowerName = row.name.toLowerCase();
-    if (!needles.some((needle) => lowerName.includes(needle))) continue;
+    if (!mayMatch(row.name.toLowerCase())) continue;
     const key = normaliseCpuName(row.name);
     const existing = rows.get(key);
     if (!existing || row.tdpWatts > existing.tdpWatts) rows.set(key, { name: row.name, tdpWatts: row.tdpWatts });
