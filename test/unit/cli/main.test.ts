@@ -60,6 +60,23 @@ describe('carbon-meter CLI', () => {
     assert.match(io.err.join(''), /carbon-meter: finished in .*process tree/);
   });
 
+  it('counts the whole machine in machine mode, as CodeCarbon\'s default does', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cli-machine-'));
+    const io = captureIo(cwd);
+    assert.equal(await main(['run', '--tracking-mode', 'machine', '--cloud', 'gcp:europe-west1', '--interval-ms', '200', '--quiet', '--', 'sleep', '0.5'], io), 0, io.err.join(''));
+    const [runFile] = readdirSync(join(cwd, '.carbon-meter/runs'));
+    const record = JSON.parse(readFileSync(join(cwd, '.carbon-meter/runs', runFile as string), 'utf8')) as RunRecord;
+    assert.equal(record.trackingMode, 'machine');
+    assert.deepEqual(record.taskEnergyKWh, record.machineEnergyKWh);
+    assert.ok(record.energyKWh > 0, 'an idle machine still draws power');
+    assert.equal(record.taskCpuSeconds, undefined);
+    assert.equal(record.location.cloudRegion, 'europe-west1');
+    assert.equal(record.intensity.scope, 'cloud-region');
+    assert.ok(Math.abs(record.emissionsKg - (record.energyKWh * record.pue * record.intensity.gramsPerKWh) / 1000) < 1e-15);
+    const row = parseEmissionsCsv(readFileSync(join(cwd, '.carbon-meter/emissions.csv'), 'utf8')).rows[0] as Record<string, string>;
+    assert.deepEqual([row.tracking_mode, row.cloud_provider, row.cloud_region], ['machine', 'gcp', 'europe-west1']);
+  });
+
   it('prints the regions as JSON sorted by intensity', async () => {
     const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-regions-')));
     assert.equal(await main(['regions', '--provider', 'gcp', '--energy-kwh', '1', '--json'], io), 0);
