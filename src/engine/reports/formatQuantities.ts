@@ -12,6 +12,19 @@ export function formatSignificant(value: number, significantDigits = 3): string 
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
+const SUPERSCRIPT_DIGITS: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/**
+ * An amount a person reads at a glance: three significant digits, and below 0.001 a power of ten
+ * ("4.52 × 10⁻⁶") rather than a row of zeros to count.
+ */
+export function formatReadableAmount(value: number): string {
+  if (!Number.isFinite(value) || value === 0 || Math.abs(value) >= 0.001) return formatSignificant(value);
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  const mantissa = formatSignificant(value / 10 ** exponent);
+  return `${mantissa} × 10${[...String(exponent)].map((char) => SUPERSCRIPT_DIGITS[char] ?? char).join('')}`;
+}
+
 /** Energy in Wh below 1 kWh, in kWh above. */
 export function formatEnergy(energyKWh: number): string {
   return Math.abs(energyKWh) >= 1 ? `${formatSignificant(energyKWh)} kWh` : `${formatSignificant(energyKWh * WH_PER_KWH)} Wh`;

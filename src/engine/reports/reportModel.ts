@@ -1,5 +1,5 @@
 import type { EquivalentAmount } from './equivalents';
-import { formatDuration, formatEmissions, formatEnergy, formatPowerWatts, formatPue, formatSignificant } from './formatQuantities';
+import { formatDuration, formatEmissions, formatEnergy, formatPowerWatts, formatPue, formatReadableAmount, formatSignificant } from './formatQuantities';
 import type { ComponentEnergyKWh, RunRecord, RunSourceSummary } from './runRecord';
 
 /**
@@ -86,7 +86,7 @@ function joinAlternatives(items: readonly string[]): string {
 }
 
 function equivalentText(equivalent: EquivalentAmount): string {
-  return `${formatSignificant(equivalent.amount)} ${equivalent.label}`;
+  return `${formatReadableAmount(equivalent.amount)} ${equivalent.label}`;
 }
 
 function total(energy: ComponentEnergyKWh): number {

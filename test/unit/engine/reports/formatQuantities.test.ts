@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatDuration, formatEmissions, formatEnergy, formatSignificant } from '../../../../src/engine/reports/formatQuantities';
+import { formatDuration, formatEmissions, formatEnergy, formatReadableAmount, formatSignificant } from '../../../../src/engine/reports/formatQuantities';
 
 describe('report quantities', () => {
   it('keeps three significant digits without exponent notation', () => {
@@ -8,6 +8,8 @@ describe('report quantities', () => {
     assert.equal(formatSignificant(0.004), '0.004');
     assert.equal(formatSignificant(1234.5), '1235');
     assert.equal(formatSignificant(1.5e-9), '0.0000000015');
+    assert.equal(formatReadableAmount(4.5234e-6), '4.52 × 10⁻⁶');
+    assert.equal(formatReadableAmount(0.0123), '0.0123');
   });
 
   it('scales energy between Wh and kWh', () => {

@@ -15,7 +15,7 @@ describe('Markdown report', () => {
     const statement = markdown.split('\n').find((line) => line.startsWith('> ')) ?? '';
     assert.equal(statement, '> Running `npm test` on Intel Core i7-8700 (estimated, TDP model) in France'
       + ' (56 gCO₂e/kWh, Ember 2023 via OWID (CC BY 4.0), PUE 1.0) used 0.7 Wh and emitted 39.2 mg CO₂e,'
-      + ' equivalent to 0.000245 km driven by an average car or 0.00196 hours of television.');
+      + ' equivalent to 2.45 × 10⁻⁴ km driven by an average car or 0.00196 hours of television.');
   });
 
   it('tabulates machine, idle and task energy per component with the estimated sources marked', () => {
