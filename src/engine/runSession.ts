@@ -52,8 +52,14 @@ export class RunSession implements Disposable {
   /** Writes the header, primes the sources and starts sampling. */
   static async start(options: RunSessionOptions): Promise<RunSession> {
     const session = new RunSession(options);
-    await options.sink.begin(options.header);
-    await options.sampler.start();
+    try {
+      await options.sink.begin(options.header);
+      await options.sampler.start();
+    } catch (error) {
+      // Nothing will call finish(): release the sampler and the tree tracker's descriptors now.
+      session.dispose();
+      throw error;
+    }
     return session;
   }
 
