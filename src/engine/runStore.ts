@@ -61,6 +61,10 @@ export interface RunSummary {
   readonly energyKWh: number;
   readonly emissionsKg: number;
   readonly countryName: string;
+  readonly exitCode: number | undefined;
+  readonly pue: number;
+  readonly intensityGramsPerKWh: number;
+  readonly location: RunRecord['location'];
   /** True when any power source of the run is a model rather than a measurement. */
   readonly estimated: boolean;
 }
@@ -436,6 +440,10 @@ function summarize(record: RunRecord): RunSummary {
     energyKWh: record.energyKWh,
     emissionsKg: record.emissionsKg,
     countryName: record.location.countryName,
+    exitCode: record.exitCode,
+    pue: record.pue,
+    intensityGramsPerKWh: record.intensity.gramsPerKWh,
+    location: record.location,
     estimated: record.sources.some((source) => source.estimated),
   };
 }

@@ -2,12 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CarbonEngine } from '../../engine/engine';
-import { computeEquivalents } from '../../engine/reports/equivalents';
-import { emissionsCsvFields, formatEmissionsCsvHeader } from '../../engine/reports/csvReport';
-import { formatCsvLine } from '../../engine/reports/csvText';
-import { formatHtmlReport } from '../../engine/reports/htmlReport';
-import { formatJsonReport } from '../../engine/reports/jsonReport';
-import { formatMarkdownReport } from '../../engine/reports/markdownReport';
+import { formatRunReport } from '../../engine/reports/formatRunReport';
 import type { RunRecord } from '../../engine/reports/runRecord';
 import { createRunStore } from '../../engine/runStore';
 import { checkRunRecord } from '../../engine/storage/recordShape';
@@ -45,13 +40,7 @@ async function findRun(argument: string, cwd: string, engine: CarbonEngine): Pro
 }
 
 export function formatReport(record: RunRecord, format: ReportArgs['format'], engine: CarbonEngine): string {
-  const equivalents = () => computeEquivalents(record.emissionsKg, { provenance: undefined, equivalents: engine.data.equivalents });
-  switch (format) {
-    case 'md': return formatMarkdownReport(record, equivalents());
-    case 'html': return formatHtmlReport(record, equivalents());
-    case 'json': return formatJsonReport(record);
-    case 'csv': return formatEmissionsCsvHeader() + formatCsvLine(Object.values(emissionsCsvFields(record)));
-  }
+  return formatRunReport(record, format, engine.data.equivalents);
 }
 
 /** `carbon-meter report`: prints a run's report, or writes it to `--out`. */

@@ -27,6 +27,11 @@ function withMarker(text: string, estimated: boolean): string {
   return estimated ? `${escapeMarkdown(text)} *(estimated)*` : escapeMarkdown(text);
 }
 
+/** The impact statement alone, as one Markdown paragraph to paste into a paper or a pull request. */
+export function formatMarkdownImpactStatement(record: RunRecord, equivalents: readonly EquivalentAmount[]): string {
+  return renderStatement(buildReportModel(record, equivalents).statement);
+}
+
 /**
  * A Markdown report: an impact statement to paste into a paper or a pull request, energy by component
  * (machine, idle, task), run, location and machine facts, and the comparisons with their sources.
