@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { CarbonPanel } from './panel/carbonPanel';
+import { ReportExporter } from './reports/reportExporter';
+import { SettingsReader } from './settings/settingsReader';
+import { StatusBarCounter } from './statusBar';
+import { RunTracker } from './tracking/runTracker';
+import { TaskTracker } from './tracking/taskTracker';
+import { TerminalTracker } from './tracking/terminalTracker';
+
+let tracker: RunTracker | undefined;
+
+/** Only wires the surfaces; nothing here reads the machine or the data tables (they load on first use). */
+export function activate(context: vscode.ExtensionContext): void {
+  const warn = (message: string) => void vscode.window.showWarningMessage(`Carbon Meter: ${message}`);
+  const settings = new SettingsReader(warn);
+  const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0]?.uri;
+  tracker = new RunTracker(settings.current, {
+    dataDir: vscode.Uri.joinPath(context.extensionUri, 'data').fsPath,
+    defaultStorageDir: (context.storageUri ?? context.globalStorageUri).fsPath,
+    sysfsRoot: '/sys',
+    procRoot: '/proc',
+    env: process.env,
+    workspaceDir: () => {
+      const folder = workspaceFolder();
+      return folder?.scheme === 'file' ? folder.fsPath : undefined;
+    },
+    showWarning: warn,
+  });
+  const runTracker = tracker;
+  const statusBar = new StatusBarCounter(runTracker);
+  const exporter = new ReportExporter(runTracker, workspaceFolder);
+  const panel = new CarbonPanel(context.extensionUri, runTracker, exporter);
+  const tasks = new TaskTracker(runTracker, () => settings.current);
+  const terminals = new TerminalTracker(runTracker);
+  context.subscriptions.push(
+    settings, runTracker, statusBar, panel, tasks, terminals,
+    settings.onDidChange((current) => {
+      runTracker.updateSettings(current);
+      statusBar.update();
+    }),
+    registerCommands({ tracker: runTracker, tasks, terminals, panel, exporter }),
+  );
+  // After activation returns: the first status text reads the intensity table, and runs a crashed
+  // window left behind are recovered as `interrupted`.
+  setTimeout(() => {
+    statusBar.update();
+    void runTracker.currentEngine().store.recoverInterrupted().catch((error: Error) => warn(`could not recover interrupted runs: ${error.message}`));
+  }, 0);
+}
+
+/** Runs still going are stored as interrupted, with every sample they have. */
+export async function deactivate(): Promise<void> {
+  await tracker?.finishAll('interrupted');
+  tracker = undefined;
+}

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { PowerDiagnostics } from '../../engine/powerSources/powerSource';
+import {
+  assertNever, DiagnosticsView, HostToPanelMessage, PanelToHostMessage, parsePanelToHost, PROTOCOL_VERSION, RunView,
+} from '../../protocol/panelMessages';
+import { CommandId } from '../commandIds';
+import { DisposableObject } from '../disposableObject';
+import type { ReportExporter } from '../reports/reportExporter';
+import type { ActiveRun, RunTracker } from '../tracking/runTracker';
+import { renderPanelHtml } from './panelHtml';
+import { diagnosticsView, runViewFromActive, runViewFromRecord, sampleView, summaryViewFromStore, summaryViewsFromStore } from './runViews';
+
+/**
+ * The Carbon Meter panel's host side: one webview panel, rebuilt from a snapshot whenever it (re)loads
+ * (no retainContextWhenHidden), fed samples of the run it shows while it is visible.
+ */
+export class CarbonPanel extends DisposableObject {
+  static readonly viewType = 'carbonMeter.panel';
+
+  private panel: vscode.WebviewPanel | undefined;
+  /** The run whose samples are streamed: the one the last snapshot showed. */
+  private shownRunId: string | undefined;
+  private diagnostics: DiagnosticsView | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly tracker: RunTracker,
+    private readonly exporter: ReportExporter,
+  ) {
+    super();
+    this.register({ dispose: () => this.panel?.dispose() });
+    this.register(tracker.onDidSample(({ run, sample }) => {
+      if (run.id === this.shownRunId) this.post({ type: 'sample', sample: sampleView(run.id, sample) });
+    }));
+    this.register(tracker.onDidChangeRuns(() => void this.postSnapshot()));
+    this.register(tracker.onDidFinishRun((record) => {
+      this.post({ type: 'runFinished', summary: summaryViewFromStore({
+        ...record,
+        countryName: record.location.countryName,
+        intensityGramsPerKWh: record.intensity.gramsPerKWh,
+        estimated: record.sources.some((source) => source.estimated),
+      }) });
+    }));
+  }
+
+  /** Opens the panel, or brings it forward. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const roots = [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')];
+    const panel = vscode.window.createWebviewPanel(CarbonPanel.viewType, 'Carbon Meter', vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      localResourceRoots: roots,
+    });
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    panel.webview.html = this.html(panel.webview);
+    const subscriptions = [
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => {
+        for (const subscription of subscriptions) subscription.dispose();
+        this.panel = undefined;
+        this.shownRunId = undefined;
+      }),
+    ];
+  }
+
+  private html(webview: vscode.Webview): string {
+    const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
+    return renderPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: uri('dist', 'webview.js'),
+      styleUri: uri('media', 'panel.css'),
+      codiconsUri: uri('dist', 'codicons', 'codicon.css'),
+    });
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message = parsePanelToHost(raw);
+    if (!message) {
+      console.warn('Carbon Meter: dropped a malformed message from the panel', raw);
+      return;
+    }
+    await this.handle(message);
+  }
+
+  private async handle(message: PanelToHostMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        if (message.protocolVersion !== PROTOCOL_VERSION) {
+          console.warn(`Carbon Meter: panel speaks protocol ${message.protocolVersion}, host ${PROTOCOL_VERSION}`);
+        }
+        await this.postSnapshot();
+        return;
+      case 'refresh':
+        await this.postSnapshot();
+        return;
+      case 'selectRun': {
+        const run = await this.runView(message.runId);
+        if (run) this.post({ type: 'runDetails', run });
+        return;
+      }
+      case 'exportReport':
+        await this.exporter.export(message.runId, message.format);
+        return;
+      case 'openDiagnostics':
+        await vscode.commands.executeCommand(CommandId.showDiagnostics);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  /** The newest active run, else the newest stored one, the history and the diagnostics. */
+  private async postSnapshot(): Promise<void> {
+    if (!this.panel) return;
+    const active = this.newestActiveRun();
+    const engine = this.tracker.currentEngine();
+    const { runs, problems } = await engine.store.listRuns().catch((error: Error) => ({ runs: [], problems: [{ file: engine.store.runsDirectory, message: error.message }] }));
+    if (problems.length > 0) console.warn('Carbon Meter: unreadable run files', problems);
+    let run: RunView | undefined;
+    if (active) run = this.activeRunView(active);
+    else if (runs[0]) run = await this.runView(runs[0].id);
+    this.shownRunId = run?.summary.id;
+    this.post({ type: 'snapshot', run, recentRuns: summaryViewsFromStore(runs), diagnostics: this.diagnostics });
+    if (!this.diagnostics) void this.loadDiagnostics();
+  }
+
+  private async loadDiagnostics(): Promise<void> {
+    let diagnostics: PowerDiagnostics;
+    try {
+      diagnostics = (await this.tracker.currentEngine().powerSources()).diagnostics;
+    } catch (error) {
+      console.error('Carbon Meter: could not probe the power sources', error);
+      return;
+    }
+    this.diagnostics = diagnosticsView(diagnostics);
+    await this.postSnapshot();
+  }
+
+  private newestActiveRun(): ActiveRun | undefined {
+    return [...this.tracker.activeRuns].sort((a, b) => b.session.header.startedAtMs - a.session.header.startedAtMs)[0];
+  }
+
+  private activeRunView(run: ActiveRun): RunView {
+    return runViewFromActive(run.session.header, run.samples, run.session.totals, run.engine.data.equivalents);
+  }
+
+  private async runView(runId: string): Promise<RunView | undefined> {
+    const active = this.tracker.activeRuns.find((run) => run.id === runId);
+    if (active) return this.activeRunView(active);
+    const engine = this.tracker.currentEngine();
+    try {
+      return runViewFromRecord(await engine.store.readRun(runId), engine.data.equivalents);
+    } catch (error) {
+      void vscode.window.showWarningMessage(`Carbon Meter: could not read run ${runId}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Dropped while the panel is hidden: it reloads from a snapshot when shown again. */
+  private post(message: HostToPanelMessage): void {
+    if (!this.panel?.visible) return;
+    void this.panel.webview.postMessage(message);
+  }
+}

@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Equivalent } from '../../../../src/engine/intensity/intensityTable';
+import {
+  diagnosticsView, locationLabel, runViewFromActive, runViewFromRecord, summaryViewFromStore, thinSamples,
+} from '../../../../src/extension/panel/runViews';
+import { MAX_SAMPLES, MAX_STRING_LENGTH, parseHostToPanel } from '../../../../src/protocol/panelMessages';
+import { buildNthSample, buildRunHeader, buildRunRecord, DEFAULT_STARTED_AT_MS } from '../../../fixtures/buildRun';
+
+const equivalents = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'runs', 'equivalents.json'), 'utf8')) as {
+  equivalents: Equivalent[];
+}).equivalents;
+
+describe('runViews', () => {
+  it('maps a finished run onto a view the panel accepts', () => {
+    const view = runViewFromRecord(buildRunRecord(), equivalents);
+    const parsed = parseHostToPanel({ type: 'runDetails', run: view });
+    assert.deepEqual(parsed, { type: 'runDetails', run: view });
+    assert.equal(view.summary.emissionsKg, 0.0000392);
+    assert.equal(view.summary.locationLabel, 'France (FRA)');
+    assert.equal(view.summary.estimated, true);
+    assert.equal(view.summary.exitCode, 0);
+    assert.deepEqual(view.averagePowerWatts, { cpu: 18, gpu: 0, ram: 3 });
+    assert.equal(view.intensitySource, 'Ember 2023 via OWID (CC BY 4.0), 2023 (country grid)');
+    assert.equal(view.samples.length, 2);
+    assert.deepEqual(view.samples[1]?.powerWatts, { cpu: 18, gpu: 0, ram: 3 });
+  });
+
+  it('turns emissions into the equivalents with a usable factor', () => {
+    const view = runViewFromRecord(buildRunRecord({ emissionsKg: 0.32 }), equivalents);
+    assert.deepEqual(view.equivalents.map((equivalent) => [equivalent.id, equivalent.amount]), [['car-km', 2], ['tv-hours', 16]]);
+  });
+
+  it('maps a running run from its header, samples and totals', () => {
+    const samples = [buildNthSample(1), buildNthSample(2), buildNthSample(3)];
+    const view = runViewFromActive(buildRunHeader(), samples, {
+      taskEnergyKWh: { cpu: 0.0009, gpu: 0, ram: 0.00015 }, emissionsKg: 0.0000588, durationMs: 180_000,
+    }, equivalents);
+    assert.ok(parseHostToPanel({ type: 'snapshot', run: view, recentRuns: [], diagnostics: undefined }));
+    assert.equal(view.summary.status, 'running');
+    assert.equal(view.summary.exitCode, undefined);
+    assert.equal(view.summary.endedAtMs, DEFAULT_STARTED_AT_MS + 180_000);
+    assert.equal(view.summary.durationSeconds, 180);
+    assert.ok(Math.abs(view.summary.energyKWh - 0.00105) < 1e-12);
+    // 0.0009 kWh over 180 s is 18 W.
+    assert.ok(Math.abs(view.averagePowerWatts.cpu - 18) < 1e-9);
+    assert.equal(view.samples.length, 3);
+  });
+
+  it('gives a zero average power, not NaN, before the first interval', () => {
+    const view = runViewFromActive(buildRunHeader(), [], { taskEnergyKWh: { cpu: 0, gpu: 0, ram: 0 }, emissionsKg: 0, durationMs: 0 }, equivalents);
+    assert.deepEqual(view.averagePowerWatts, { cpu: 0, gpu: 0, ram: 0 });
+    assert.ok(parseHostToPanel({ type: 'runDetails', run: view }));
+  });
+
+  it('cuts a command longer than the protocol allows instead of dropping the run', () => {
+    const view = runViewFromRecord(buildRunRecord({ command: 'x'.repeat(MAX_STRING_LENGTH + 50) }), equivalents);
+    assert.equal(view.summary.command.length, MAX_STRING_LENGTH);
+    assert.ok(parseHostToPanel({ type: 'runDetails', run: view }));
+  });
+
+  it('thins a long run to the protocol limit and keeps the last sample', () => {
+    const samples = Array.from({ length: MAX_SAMPLES * 3 + 7 }, (_, index) => index);
+    const thinned = thinSamples(samples);
+    assert.equal(thinned.length, MAX_SAMPLES);
+    assert.equal(thinned[0], 0);
+    assert.equal(thinned[thinned.length - 1], samples.length - 1);
+    assert.ok(thinned.every((value, index) => index === 0 || value > (thinned[index - 1] ?? -1)));
+    assert.deepEqual(thinSamples([1, 2, 3]), [1, 2, 3]);
+  });
+
+  it('labels countries, regions and cloud regions', () => {
+    const location = buildRunRecord().location;
+    assert.equal(locationLabel(location), 'France (FRA)');
+    assert.equal(locationLabel({ ...location, countryIso3: 'USA', countryName: 'United States', region: 'CA' }), 'CA, United States (USA)');
+    assert.equal(locationLabel({ ...location, countryName: 'Belgium', cloudProvider: 'gcp', cloudRegion: 'europe-west1' }), 'gcp:europe-west1 (Belgium)');
+  });
+
+  it('maps a store summary with its intensity and PUE', () => {
+    const record = buildRunRecord({ pue: 1.1 });
+    const view = summaryViewFromStore({
+      ...record, countryName: 'France', intensityGramsPerKWh: 56, estimated: true,
+    });
+    assert.equal(view.pue, 1.1);
+    assert.equal(view.intensityGramsPerKWh, 56);
+    assert.ok(parseHostToPanel({ type: 'runFinished', summary: view }));
+  });
+
+  it('maps the power diagnostics, fixes included', () => {
+    const view = diagnosticsView({ components: [{
+      component: 'cpu', inUse: 'tdp-model', estimated: true, description: 'TDP model',
+      attempts: [
+        { id: 'rapl', accepted: false, detail: 'Permission denied', fix: 'sudo chmod a+r /sys/class/powercap/intel-rapl:*/energy_uj' },
+        { id: 'tdp-model', accepted: true, detail: 'estimated' },
+      ],
+    }] });
+    assert.equal(view.components[0]?.attempts[0]?.fix, 'sudo chmod a+r /sys/class/powercap/intel-rapl:*/energy_uj');
+    assert.equal(view.components[0]?.attempts[1]?.fix, undefined);
+    assert.ok(parseHostToPanel({ type: 'snapshot', run: undefined, recentRuns: [], diagnostics: view }));
+  });
+});
