@@ -273,7 +273,9 @@ class FileRunStore implements RunStore {
   private async flushRun(id: string, run: ActiveRun, operation: StoreWriteFailure['operation']): Promise<void> {
     if (run.headerWritten && run.pendingLines.length === 0) return;
     try {
-      await this.fs.mkdir(this.runsDirectory, { recursive: true });
+      // Only before the first line or after a failure (the folder may have been removed): a mkdir per
+      // sample would cost a thread-pool round trip every second for nothing.
+      if (!run.headerWritten || run.suspect) await this.fs.mkdir(this.runsDirectory, { recursive: true });
       if (run.suspect) await this.repairTail(id, run);
       const text = (run.headerWritten ? '' : run.headerLine) + run.pendingLines.join('');
       // One append per flush: after a crash the file holds whole lines plus at most one torn last line.
