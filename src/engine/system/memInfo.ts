@@ -9,9 +9,11 @@ export interface MachineMemory {
   readonly usedGiB: number;
 }
 
+const FIELD_PATTERNS = new Map(['MemTotal', 'MemAvailable', 'MemFree', 'Buffers', 'Cached'].map((key) => [key, new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm')]));
+
 export function parseMemInfo(text: string): MachineMemory {
   const kib = (key: string): number | undefined => {
-    const match = new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
+    const match = FIELD_PATTERNS.get(key)?.exec(text);
     return match ? Number(match[1]) : undefined;
   };
   const totalKiB = kib('MemTotal');

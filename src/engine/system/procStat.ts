@@ -16,17 +16,32 @@ export interface MachineCpuTimes {
  * Throws with the offending text when the aggregate `cpu` line is missing or malformed.
  */
 export function parseProcStat(text: string): MachineCpuTimes {
-  const lines = text.split('\n');
-  const aggregate = lines.find((line) => line.startsWith('cpu '));
-  if (!aggregate) throw new Error('/proc/stat has no aggregate "cpu" line');
+  // Only the aggregate line is split: the rest of the file (per-CPU lines, a long `intr` line) is only counted.
+  let start = 0;
+  if (!text.startsWith('cpu ')) {
+    const at = text.indexOf('\ncpu ');
+    if (at === -1) throw new Error('/proc/stat has no aggregate "cpu" line');
+    start = at + 1;
+  }
+  const end = text.indexOf('\n', start);
+  const aggregate = text.slice(start, end === -1 ? undefined : end);
   const fields = aggregate.trim().split(/\s+/).slice(1).map(Number);
   if (fields.length < 4 || fields.some((value) => !Number.isFinite(value) || value < 0)) {
     throw new Error(`/proc/stat "cpu" line is malformed: ${aggregate.slice(0, 120)}`);
   }
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
   const busyTicks = user + nice + system + irq + softirq + steal;
-  const onlineCpuCount = lines.filter((line) => /^cpu\d+\s/.test(line)).length;
-  return { busyTicks, totalTicks: busyTicks + idle + iowait, onlineCpuCount };
+  return { busyTicks, totalTicks: busyTicks + idle + iowait, onlineCpuCount: countCpuLines(text) };
+}
+
+/** Lines `cpuN …`: one per online CPU. */
+function countCpuLines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('cpu'); at !== -1; at = text.indexOf('cpu', at + 3)) {
+    const next = text.charCodeAt(at + 3);
+    if ((at === 0 || text.charCodeAt(at - 1) === 10) && next >= 48 && next <= 57) count++;
+  }
+  return count;
 }
 
 export async function readMachineCpuTimes(procRoot: string): Promise<MachineCpuTimes> {
