@@ -16,6 +16,7 @@ import type { RunRecord, TrackingMode } from './reports/runRecord';
 import { createRunStore, RunStore, StoreWriteFailure } from './runStore';
 import { RunSession, RunSink } from './runSession';
 import { Sampler } from './sampler';
+import { MachineSampler } from './machineSampler';
 import { HostFacts, readHostFacts } from './system/machineFacts';
 
 /** Where the engine reads the machine and writes its runs. Real defaults live in the callers only. */
@@ -61,6 +62,7 @@ export class CarbonEngine implements Disposable {
   private runStore: RunStore | undefined;
   private hostFactsPromise: Promise<HostFacts> | undefined;
   private sourcesPromise: Promise<{ sources: SelectedPowerSources; diagnostics: PowerDiagnostics }> | undefined;
+  private machinePromise: Promise<MachineSampler> | undefined;
   private readonly disposables: Disposable[] = [];
 
   constructor(readonly options: EngineOptions, private readonly messages: EngineMessages) {}
@@ -113,6 +115,19 @@ export class CarbonEngine implements Disposable {
     return this.sourcesPromise;
   }
 
+  /**
+   * The one reader of the power sources, shared by every run of this engine: runs that overlap in time
+   * each get the machine's energy of their own span. Its timer runs only while a run is active.
+   */
+  machineSampler(): Promise<MachineSampler> {
+    this.machinePromise ??= this.powerSources().then(({ sources }) => {
+      const machine = new MachineSampler({ sources, procRoot: this.options.procRoot, intervalMs: this.options.intervalMs });
+      this.disposables.push(machine);
+      return machine;
+    });
+    return this.machinePromise;
+  }
+
   /** Location, grid intensity and PUE, from explicit choices down to a time-zone guess. */
   resolveLocation(input: Pick<LocationInput, 'flags' | 'settings' | 'env' | 'configDir'>): ResolvedLocation {
     return resolveLocation({
@@ -127,7 +142,7 @@ export class CarbonEngine implements Disposable {
     if (request.trackingMode === 'process' && request.rootPid === undefined) {
       throw new Error('process tracking needs the root process id');
     }
-    const [facts, { sources, diagnostics }] = await Promise.all([this.hostFacts(), this.powerSources()]);
+    const [facts, { sources, diagnostics }, machine] = await Promise.all([this.hostFacts(), this.powerSources(), this.machineSampler()]);
     const header: RunHeader = {
       formatVersion: 1,
       id: randomUUID(),
@@ -150,9 +165,7 @@ export class CarbonEngine implements Disposable {
       ? createProcessTreeTracker({ procRoot: this.options.procRoot, rootPid: request.rootPid })
       : undefined;
     const sampler = new Sampler({
-      sources,
-      procRoot: this.options.procRoot,
-      intervalMs: this.options.intervalMs,
+      machine,
       task: tracker,
       intensityGramsPerKWh: request.location.intensity.gramsPerKWh,
       pue: request.location.pue,
@@ -173,7 +186,8 @@ export class CarbonEngine implements Disposable {
   }
 
   dispose(): void {
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    // Last created first: the machine sampler stops before the sources it reads are disposed.
+    for (const disposable of this.disposables.splice(0).reverse()) disposable.dispose();
   }
 
   private createSink(): RunSink {

@@ -131,6 +131,12 @@ class NvidiaSmiSource implements PowerSource {
     };
   }
 
+  /** Stops the `-lms` stream while nothing is measured, so an idle editor runs no nvidia-smi; the next read restarts it. */
+  suspend(): void {
+    if (this.stream) stopChild(this.stream.child);
+    this.stream = undefined;
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.stream) stopChild(this.stream.child);

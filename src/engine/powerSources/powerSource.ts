@@ -1,4 +1,6 @@
 /** The contract every power source implements, and the diagnostics they produce. */
+import type { MachineCpuTimes } from '../system/procStat';
+import type { MachineMemory } from '../system/memInfo';
 
 export type ComponentKind = 'cpu' | 'gpu' | 'ram';
 
@@ -49,6 +51,17 @@ export interface PowerReading {
   readonly processes?: readonly GpuProcessReading[];
 }
 
+/**
+ * What the sampler has already read of the machine at this instant, so that a model reading the same
+ * files does not read them again. A missing field means it could not be read: read it yourself.
+ */
+export interface MachineProcReadings {
+  /** `/proc/stat` now. */
+  readonly cpuTimes?: MachineCpuTimes;
+  /** `/proc/meminfo` now. */
+  readonly memory?: MachineMemory;
+}
+
 /** Instantaneous power of one component. */
 export interface PowerSource {
   readonly id: PowerSourceId;
@@ -61,8 +74,16 @@ export interface PowerSource {
   probe(): Promise<string | undefined>;
   /** After a rejected probe: the command or step that would make this source usable (e.g. the RAPL permission fix). */
   readonly fix?: string;
-  /** Reads the component. May throw; the sampler marks the source unavailable with the message. */
-  read(): Promise<PowerReading>;
+  /**
+   * Reads the component. May throw; the sampler marks the source unavailable with the message.
+   * `machine`: what the sampler read of /proc at this instant, for sources that need it.
+   */
+  read(machine?: MachineProcReadings): Promise<PowerReading>;
+  /**
+   * Nothing is being measured for a while: stop what only serves the next read (the nvidia-smi stream).
+   * The next read starts it again. Optional: most sources keep nothing running between reads.
+   */
+  suspend?(): void;
   /** Releases long-lived resources (child processes, timers). */
   dispose(): void;
 }

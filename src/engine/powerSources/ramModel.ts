@@ -1,4 +1,4 @@
-import type { PowerReading, PowerSource } from './powerSource';
+import type { MachineProcReadings, PowerReading, PowerSource } from './powerSource';
 import { type MachineMemory, readMachineMemory } from '../system/memInfo';
 
 /**
@@ -28,8 +28,8 @@ export function createRamModelSource(options: RamModelSourceOptions): PowerSourc
   const coefficientSource = options.wattsPerGiB === undefined ? 'CodeCarbon ≤ 2.x: 3 W per 8 GB' : options.wattsPerGiBSource ?? 'configured';
   let totalGiB: number | undefined;
 
-  const readMemory = async (): Promise<MachineMemory> => {
-    const memory = await readMachineMemory(options.procRoot);
+  const readMemory = async (machine?: MachineProcReadings): Promise<MachineMemory> => {
+    const memory = machine?.memory ?? await readMachineMemory(options.procRoot);
     totalGiB = memory.totalGiB;
     return memory;
   };
@@ -50,8 +50,8 @@ export function createRamModelSource(options: RamModelSourceOptions): PowerSourc
         return `cannot read installed memory from ${options.procRoot}/meminfo: ${error instanceof Error ? error.message : String(error)}`;
       }
     },
-    async read(): Promise<PowerReading> {
-      const memory = await readMemory();
+    async read(machine?: MachineProcReadings): Promise<PowerReading> {
+      const memory = await readMemory(machine);
       const powerWatts = memory.totalGiB * wattsPerGiB;
       // The model does not vary with use: all of its power is the idle baseline.
       return { powerWatts, idlePowerWatts: powerWatts, utilizationPercent: (memory.usedGiB / memory.totalGiB) * 100 };

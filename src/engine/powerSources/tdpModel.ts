@@ -1,4 +1,4 @@
-import type { PowerReading, PowerSource } from './powerSource';
+import type { MachineProcReadings, PowerReading, PowerSource } from './powerSource';
 import { type MachineCpuTimes, cpuUtilizationBetween, readMachineCpuTimes } from '../system/procStat';
 import { type CpuPowerCurveInputs, powerWattsAt, resolveCpuPowerCurve } from './cpuPowerCurve';
 
@@ -30,8 +30,8 @@ export function createTdpModelSource(options: TdpModelSourceOptions): PowerSourc
         return `cannot read CPU utilisation from ${options.procRoot}/stat: ${error instanceof Error ? error.message : String(error)}`;
       }
     },
-    async read(): Promise<PowerReading> {
-      const current = await readMachineCpuTimes(options.procRoot);
+    async read(machine?: MachineProcReadings): Promise<PowerReading> {
+      const current = machine?.cpuTimes ?? await readMachineCpuTimes(options.procRoot);
       const utilization = previous ? cpuUtilizationBetween(previous, current) : 0;
       previous = current;
       return { powerWatts: powerWattsAt(curve, utilization), idlePowerWatts: powerWattsAt(curve, 0), utilizationPercent: utilization * 100 };

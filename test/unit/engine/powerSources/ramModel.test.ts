@@ -27,6 +27,15 @@ describe('createRamModelSource', () => {
     assert.match(source.description, /0\.392 W\/GiB × 16\.0 GiB installed \(CCF\)/);
   });
 
+  it('takes the memory the sampler already read from /proc/meminfo', async () => {
+    await sysfs.writeMemInfo(memInfoText(32 * 1_048_576, 24 * 1_048_576));
+    const source = createRamModelSource({ procRoot: sysfs.procRoot });
+    await source.probe();
+    const reading = await source.read({ memory: { totalGiB: 16, usedGiB: 12 } });
+    assert.equal(reading.powerWatts, 6);
+    assert.equal(reading.utilizationPercent, 75);
+  });
+
   it('rejects when /proc/meminfo is missing', async () => {
     assert.match(await createRamModelSource({ procRoot: sysfs.procRoot }).probe() ?? '', /cannot read installed memory/);
   });

@@ -48,6 +48,19 @@ describe('createTdpModelSource', () => {
     near((await source.read()).powerWatts, 65);
   });
 
+  it('takes the utilisation from the /proc/stat the sampler already read, without reading it again', async () => {
+    await sysfs.writeProcStat(procStatText(1_000, 9_000));
+    const source = createTdpModelSource({
+      procRoot: sysfs.procRoot, cpuModelName: 'Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz', vcpuCount: 12,
+      cpuPower: CPU_POWER, cloudCpuCoefficients: COEFFICIENTS,
+    });
+    await source.probe();
+    // The file on disk says 0 % since the probe; the sampler's reading says 50 %.
+    const reading = await source.read({ cpuTimes: { busyTicks: 1_500, totalTicks: 11_000, onlineCpuCount: 12 } });
+    near(reading.utilizationPercent ?? Number.NaN, 50);
+    near(reading.powerWatts, 6.5 + 0.5 * 58.5);
+  });
+
   it('uses the cloud microarchitecture coefficients per vCPU on a cloud VM', async () => {
     await sysfs.writeProcStat(procStatText(0, 0));
     const source = createTdpModelSource({
