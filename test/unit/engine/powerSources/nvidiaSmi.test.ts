@@ -246,6 +246,18 @@ describe('createNvidiaSmiSource', () => {
     assert.equal(fake.starts().filter((line) => line.includes('-lms')).length, 1);
   });
 
+  it('stops the stream while suspended and starts a new one at the next read', async () => {
+    const fake = logged('h100-idle');
+    const gpu = source(fake.path);
+    await gpu.read();
+    const streamPid = Number(fake.starts().find((line) => line.includes('-lms'))?.split(' ')[0]);
+    gpu.suspend?.();
+    await sleep(150);
+    assert.equal(isAlive(streamPid), false);
+    assert.equal((await gpu.read()).powerWatts, 69.85);
+    assert.equal(fake.starts().filter((line) => line.includes('-lms')).length, 2);
+  });
+
   it('kills the stream child on dispose', async () => {
     const fake = logged('h100-idle');
     const gpu = source(fake.path);
