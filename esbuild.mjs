@@ -1,7 +1,7 @@
 // Three bundles: the extension host (Node, vscode external), the webview (browser) and the CLI (Node).
 // The CLI bundle has no externals on purpose: an engine import of `vscode` breaks its build.
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,6 +21,12 @@ if (existsSync('src/extension/extension.ts')) {
 if (existsSync('src/webview/main.ts')) {
   bundles.push({ ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js',
     platform: 'browser', format: 'iife' });
+  // The panel's icon font: only dist/, media/ and data/ ship, so it travels in dist/codicons/
+  // (codicon.css loads codicon.ttf from beside itself).
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+  }
 }
 
 if (watch) {

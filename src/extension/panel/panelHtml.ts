@@ -84,6 +84,11 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
           <figure class="chart-card">
             <figcaption>Power by component</figcaption>
             <div class="chart-box"><canvas id="power-chart" data-points="0" role="img" aria-label="Power of CPU, GPU and RAM, in watts, over the seconds since the run started"></canvas></div>
+            <ul class="chart-legend" aria-hidden="true">
+              <li><span class="swatch swatch-cpu"></span>CPU</li>
+              <li id="legend-gpu"><span class="swatch swatch-gpu"></span>GPU</li>
+              <li><span class="swatch swatch-ram"></span>RAM</li>
+            </ul>
           </figure>
           <figure class="chart-card">
             <figcaption>Cumulative emissions</figcaption>

@@ -1,0 +1,166 @@
+// Builders for the panel's lists: everyday equivalents, the sources of a run, the power-source
+// diagnostics and the history. Each replaces its container's children.
+import type {
+  DiagnosticsView,
+  EquivalentIdView,
+  EquivalentView,
+  RunStatusView,
+  RunSummaryView,
+  SourceView,
+} from '../protocol/panelMessages';
+import { codicon, element, setText } from './dom';
+import {
+  COMPONENT_LABELS,
+  formatDuration,
+  formatEmissions,
+  formatEnergy,
+  formatReadableAmount,
+  formatStartTime,
+  formatStatus,
+} from './format';
+import { groupHistory, type HistoryTotals } from './history';
+
+const EQUIVALENT_ICONS: Readonly<Record<EquivalentIdView, string>> = {
+  'car-km': 'milestone',
+  'tv-hours': 'device-desktop',
+  'household-days': 'home',
+};
+
+export function renderEquivalents(container: HTMLElement, equivalents: readonly EquivalentView[] | undefined): void {
+  if (!equivalents) {
+    container.replaceChildren(element('li', { className: 'hint', text: 'Loading…' }));
+    return;
+  }
+  if (equivalents.length === 0) {
+    container.replaceChildren(element('li', { className: 'hint', text: 'No everyday equivalents for this run.' }));
+    return;
+  }
+  // While a run goes on only the amounts move: update them in place rather than rebuild the list.
+  const items = [...container.children] as HTMLElement[];
+  if (items.length === equivalents.length && equivalents.every((equivalent, index) => items[index]?.dataset.equivalent === equivalent.id)) {
+    equivalents.forEach((equivalent, index) => {
+      const amount = items[index]?.querySelector<HTMLElement>('.equivalent-amount');
+      if (amount) setText(amount, formatReadableAmount(equivalent.amount));
+    });
+    return;
+  }
+  container.replaceChildren(...equivalents.map((equivalent) =>
+    element('li', { className: 'equivalent', title: `Source: ${equivalent.source}`, attributes: { 'data-equivalent': equivalent.id } }, [
+      codicon(EQUIVALENT_ICONS[equivalent.id]),
+      element('span', { className: 'equivalent-amount', text: formatReadableAmount(equivalent.amount) }),
+      element('span', { className: 'equivalent-label', text: equivalent.label }),
+    ])));
+}
+
+export function renderSources(container: HTMLElement, sources: readonly SourceView[] | undefined): void {
+  if (!sources) {
+    container.replaceChildren(element('li', { className: 'hint', text: 'Loading…' }));
+    return;
+  }
+  container.replaceChildren(...sources.map((source) =>
+    element('li', { className: 'source' }, [
+      element('span', { className: 'source-component', text: COMPONENT_LABELS[source.component] }),
+      element('span', { className: 'source-id', text: source.sourceId ?? 'none' }),
+      source.estimated ? estimatedBadge() : undefined,
+      element('span', { className: 'source-description', text: source.description }),
+    ])));
+}
+
+export function renderDiagnostics(container: HTMLElement, diagnostics: DiagnosticsView | undefined): void {
+  if (!diagnostics) {
+    container.replaceChildren(element('p', { className: 'hint', text: 'Probing the power sources…' }));
+    return;
+  }
+  container.replaceChildren(...diagnostics.components.map((component) => {
+    const icon = component.inUse === undefined ? 'circle-slash' : component.estimated ? 'warning' : 'pass-filled';
+    return element('div', { className: 'diag-component', attributes: { 'data-component': component.component } }, [
+      element('div', { className: 'diag-head' }, [
+        codicon(icon, `diag-icon diag-icon-${icon}`),
+        element('span', { className: 'diag-name', text: COMPONENT_LABELS[component.component] }),
+        element('span', { className: 'diag-source', text: component.inUse ?? 'none' }),
+        component.estimated ? estimatedBadge() : undefined,
+      ]),
+      element('p', { className: 'diag-description', text: component.description }),
+      element('ul', { className: 'diag-attempts' }, component.attempts.map((attempt) =>
+        element('li', { className: attempt.accepted ? 'accepted' : 'rejected' }, [
+          codicon(attempt.accepted ? 'check' : 'close', 'attempt-icon'),
+          element('div', { className: 'attempt-body' }, [
+            element('code', { text: attempt.sourceId }),
+            element('span', { className: 'attempt-detail', text: ` ${attempt.detail}` }),
+            attempt.fix === undefined ? undefined : element('div', { className: 'attempt-fix' }, [
+              element('span', { text: 'Fix: ' }),
+              element('code', { text: attempt.fix }),
+            ]),
+          ]),
+        ]))),
+    ]);
+  }));
+}
+
+export interface HistoryMarks {
+  readonly selectedRunId: string | undefined;
+  readonly liveRunId: string | undefined;
+  /** Projects the user folded; kept across re-renders. */
+  readonly closedProjects: ReadonlySet<string>;
+}
+
+const STATUS_ICONS: Readonly<Record<RunStatusView, string>> = {
+  running: 'loading codicon-modifier-spin',
+  finished: 'pass',
+  interrupted: 'warning',
+  failed: 'error',
+};
+
+export function statusIcon(status: RunStatusView): string {
+  return STATUS_ICONS[status];
+}
+
+export function renderHistory(container: HTMLElement, runs: readonly RunSummaryView[], marks: HistoryMarks): void {
+  const groups = groupHistory(runs);
+  if (groups.length === 0) {
+    container.replaceChildren(element('p', { className: 'hint', text: 'No runs recorded in this workspace yet.' }));
+    return;
+  }
+  container.replaceChildren(...groups.map((project) => {
+    const collapsible = element('vscode-collapsible', {
+      className: 'history-project',
+      attributes: { heading: project.projectName || '(no project)', description: formatTotals(project.totals) },
+    }, project.experiments.map((experiment) =>
+      element('div', { className: 'history-experiment' }, [
+        element('div', { className: 'experiment-header' }, [
+          codicon('beaker'),
+          element('span', { className: 'experiment-name', text: experiment.experimentName || '(no experiment)' }),
+          element('span', { className: 'totals', text: formatTotals(experiment.totals) }),
+        ]),
+        element('ul', { className: 'history-runs' }, experiment.runs.map((run) => element('li', {}, [historyRow(run, marks)]))),
+      ])));
+    if (!marks.closedProjects.has(project.projectName)) collapsible.setAttribute('open', '');
+    collapsible.dataset.project = project.projectName;
+    return collapsible;
+  }));
+}
+
+function historyRow(run: RunSummaryView, marks: HistoryMarks): HTMLButtonElement {
+  const classes = ['history-run'];
+  const selected = run.id === marks.selectedRunId || (marks.selectedRunId === undefined && run.id === marks.liveRunId);
+  if (selected) classes.push('selected');
+  return element('button', {
+    className: classes.join(' '),
+    title: `${run.command}\n${formatStatus(run)}`,
+    attributes: { type: 'button', 'data-run-id': run.id, ...(selected ? { 'aria-current': 'true' } : {}) },
+  }, [
+    codicon(statusIcon(run.status), `status-${run.status}`),
+    element('span', { className: 'run-when', text: formatStartTime(run.startedAtMs) }),
+    element('span', { className: 'run-command', text: run.command }),
+    element('span', { className: 'run-figures', text: `${formatDuration(run.durationSeconds)} · ${formatEnergy(run.energyKWh)} · ${formatEmissions(run.emissionsKg)}` }),
+  ]);
+}
+
+function formatTotals(totals: HistoryTotals): string {
+  const runs = totals.runCount === 1 ? '1 run' : `${totals.runCount} runs`;
+  return `${runs} · ${formatEnergy(totals.energyKWh)} · ${formatEmissions(totals.emissionsKg)}`;
+}
+
+function estimatedBadge(): HTMLElement {
+  return element('vscode-badge', { className: 'estimated', text: 'estimated', title: 'From a model, not a sensor' });
+}
