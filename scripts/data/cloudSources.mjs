@@ -15,6 +15,7 @@ export const FILES = {
   codecarbonGcp: 'codecarbon/cloud/impact.csv',
   mlco2: 'mlco2-impact/impact.csv',
   greenAlgorithms: 'green-algorithms/v3.0/cloudProviders_datacenters.csv',
+  greenAlgorithmsGrids: 'green-algorithms/v3.0/CI_aggregated.csv',
 };
 
 // CodeCarbon's impact.csv spells me-central1 as me-cenrtal1 (documented defect); fix the id, keep the row.
@@ -112,5 +113,12 @@ export function readCloudSources(sharedDir) {
     const id = row.provider === 'azure' ? azureIdFromName(row.Name) : row.Name;
     greenAlgorithms.set(regionKey(row.provider, id), { location: row.location, name: row.location_freeForm || row.Name, pue: row.PUE === '' ? null : Number(row.PUE) });
   }
-  return { ember, awsPue, azureNames, google, ccf, ccfAwsCountry, awsNames, coordinates, codecarbon, mlco2, greenAlgorithms };
+  // Every grid row names its continent; "US-CA" and "US" both give the United States' continent.
+  /** @type {Map<string, string>} */
+  const continents = new Map();
+  for (const row of parseCsvObjects(read(sharedDir, FILES.greenAlgorithmsGrids), { headerIndex: 1 })) {
+    const iso2 = /^([A-Z]{2})(-|$)/.exec(row.location)?.[1];
+    if (iso2 && row.continentName && !continents.has(iso2)) continents.set(iso2, row.continentName);
+  }
+  return { ember, awsPue, azureNames, google, ccf, ccfAwsCountry, awsNames, coordinates, codecarbon, mlco2, greenAlgorithms, continents };
 }

@@ -34,23 +34,48 @@ export interface RegionIntensity {
   readonly source: string;
 }
 
+/** Where a cloud region's grid intensity comes from, most specific first. */
+export type IntensityBasis =
+  /** The provider's own published figure for the region (Google). */
+  | 'provider'
+  /** A grid figure matched to the region's location (Ember per region via SPRUCE). */
+  | 'region'
+  /** The average of the state or province grid the region lies in. */
+  | 'subdivision'
+  /** The average of the country's grid. */
+  | 'country';
+
+/** Where a cloud region's PUE comes from: the provider for the region, a third-party per-region table, a provider-wide average. */
+export type PueBasis = 'provider' | 'region' | 'provider-average';
+
 /** One cloud region with its grid intensity and PUE. */
 export interface CloudRegion {
   readonly provider: string;
   readonly region: string;
   readonly displayName: string;
   readonly countryIso3: string;
+  /** Continent of the region's country ("Europe", "North America", ...); null when no source names it. */
+  readonly continent: string | null;
+  /** Code of the sub-national grid in regionIntensity.json the region lies in (US state "VA"), when known. */
+  readonly subdivisionCode: string | null;
+  readonly subdivisionName: string | null;
   /** Electricity Maps sub-national zone id, when known. */
   readonly zone: string | null;
+  /** Electricity Maps zone id the region draws from (country-level ids included), when known. */
+  readonly electricityMapsZone: string | null;
   readonly latitude: number | null;
   readonly longitude: number | null;
   /** Null when no source gives one: never treat as 0. */
   readonly gridIntensityGramsPerKWh: number | null;
   readonly intensityYear: number | null;
   readonly intensitySource: string;
+  readonly intensityBasis: IntensityBasis;
   readonly pue: number | null;
   readonly pueSource: string | null;
+  readonly pueBasis: PueBasis | null;
   readonly carbonFreePercent: number | null;
+  /** Year the carbon-free share describes. */
+  readonly carbonFreeYear: number | null;
 }
 
 /** An everyday equivalent of an amount of CO₂e. */
@@ -137,8 +162,9 @@ export function loadIntensityData(dataDir: string): IntensityData {
   };
   const regions = once(() => readTable(dataDir, 'regionIntensity.json', 'regions', { countryIso3: 'string', code: 'string', name: 'string', gramsPerKWh: 'number', year: 'number?', source: 'string' }).rows as RegionIntensity[]);
   const cloudRegions = once(() => readTable(dataDir, 'cloudRegions.json', 'regions', {
-    provider: 'string', region: 'string', displayName: 'string', countryIso3: 'string', zone: 'string?', latitude: 'number?', longitude: 'number?',
-    gridIntensityGramsPerKWh: 'number?', intensityYear: 'number?', intensitySource: 'string', pue: 'number?', pueSource: 'string?', carbonFreePercent: 'number?',
+    provider: 'string', region: 'string', displayName: 'string', countryIso3: 'string', continent: 'string?', subdivisionCode: 'string?', subdivisionName: 'string?',
+    zone: 'string?', electricityMapsZone: 'string?', latitude: 'number?', longitude: 'number?', gridIntensityGramsPerKWh: 'number?', intensityYear: 'number?',
+    intensitySource: 'string', intensityBasis: 'string', pue: 'number?', pueSource: 'string?', pueBasis: 'string?', carbonFreePercent: 'number?', carbonFreeYear: 'number?',
   }).rows as CloudRegion[]);
   const equivalents = once(() => readTable(dataDir, 'equivalents.json', 'equivalents', { id: 'string', label: 'string', kgPerUnit: 'number', source: 'string' }).rows as Equivalent[]);
   const cpuPower = once(() => readTable(dataDir, 'cpuPower.json', 'cpus', { name: 'string', tdpWatts: 'number' }).rows as CpuPowerEntry[]);

@@ -4,8 +4,9 @@ import { rankRegions } from '../../../../src/engine/intensity/regionRanking';
 
 function cloudRegion(provider: string, region: string, gridIntensityGramsPerKWh: number | null, pue: number | null): CloudRegion {
   return {
-    provider, region, displayName: region, countryIso3: 'XXX', zone: null, latitude: null, longitude: null, gridIntensityGramsPerKWh,
-    intensityYear: 2024, intensitySource: 'test', pue, pueSource: null, carbonFreePercent: null,
+    provider, region, displayName: region, countryIso3: 'XXX', continent: null, subdivisionCode: null, subdivisionName: null, zone: null,
+    electricityMapsZone: null, latitude: null, longitude: null, gridIntensityGramsPerKWh, intensityYear: 2024, intensitySource: 'test',
+    intensityBasis: 'provider', pue, pueSource: null, pueBasis: null, carbonFreePercent: null, carbonFreeYear: null,
   };
 }
 
