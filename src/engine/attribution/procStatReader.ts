@@ -1,9 +1,14 @@
 import { parseProcPidStat, type ProcPidStat } from './procPidStat';
 import { ProcFileReader } from './procFileReader';
 
-/** A process's stat, and whether it is the one of its last full read, reused because it had not run. */
+const STALE_WHEN_EMPTY = { emptyMeansStale: true } as const;
+const MAY_BE_EMPTY = { emptyMeansStale: false } as const;
+
+/** A process's stat, and whether the process has not run since its last full read. */
 export interface StatRead {
+  /** The stat of the last full read when the process has not run and reuse was allowed, else read now. */
   readonly stat: ProcPidStat;
+  /** The process has not run since its last full read (its schedstat did not move): it forked nothing. */
   readonly unchanged: boolean;
 }
 
@@ -21,28 +26,29 @@ export interface StatRead {
  * Multi-threaded processes are always read fully: another thread may run, wait or fork.
  */
 export class ProcStatReader {
-  private readonly files = new ProcFileReader();
+  private readonly files: ProcFileReader;
   /** What each process looked like at its last full read, with the schedstat read just before it. */
   private readonly lastRead = new Map<number, { readonly stat: ProcPidStat; readonly schedstat: string | undefined }>();
 
-  constructor(private readonly procRoot: string) {}
+  constructor(procRoot: string) {
+    this.files = new ProcFileReader(procRoot);
+  }
 
   /**
    * The stat of the process now holding `pid`, or undefined when there is none. `member`: the pid is
-   * expected to be a known tree member, so its last stat is reused when its schedstat did not move and
-   * `mayReuse` allows it; the schedstat is then recorded for the next sample.
+   * expected to be a known tree member, so its schedstat is compared with the last one, and its last
+   * stat is reused when it did not move and `mayReuse` allows it; the schedstat is then recorded for
+   * the next sample.
    */
   read(pid: number, member: boolean, mayReuse: boolean): StatRead | undefined {
-    const base = `${this.procRoot}/${pid}/`;
     // Read before stat, so that running between the two reads shows up in the next schedstat.
-    const sched = member ? this.files.read(pid, `${base}schedstat`, { emptyMeansStale: true }) : undefined;
+    const sched = member ? this.files.read(pid, 'schedstat', STALE_WHEN_EMPTY) : undefined;
     const schedstat = sched?.text;
     const last = this.lastRead.get(pid);
     // Only through a kept descriptor is the schedstat known to be the same process's as last time.
-    if (mayReuse && sched?.viaKeptFd === true && last !== undefined && last.schedstat === schedstat && last.stat.threadCount <= 1) {
-      return { stat: last.stat, unchanged: true };
-    }
-    const text = this.files.read(pid, `${base}stat`, { emptyMeansStale: true })?.text;
+    const unchanged = sched?.viaKeptFd === true && last !== undefined && last.schedstat === schedstat && last.stat.threadCount <= 1;
+    if (unchanged && mayReuse) return { stat: last.stat, unchanged };
+    const text = this.files.read(pid, 'stat', STALE_WHEN_EMPTY)?.text;
     let stat: ProcPidStat | undefined;
     try {
       stat = text === undefined ? undefined : parseProcPidStat(text);
@@ -54,12 +60,12 @@ export class ProcStatReader {
       return undefined;
     }
     this.lastRead.set(pid, { stat, schedstat });
-    return { stat, unchanged: false };
+    return { stat, unchanged };
   }
 
-  /** A children file of one of `pid`'s threads, through the same kept descriptors. */
-  readChildrenFile(pid: number, path: string): string | undefined {
-    return this.files.read(pid, path, { emptyMeansStale: false })?.text;
+  /** The children file of thread `tid` of process `pid`, through the same kept descriptors. */
+  readChildrenFile(pid: number, tid: string): string | undefined {
+    return this.files.read(pid, `task/${tid}/children`, MAY_BE_EMPTY)?.text;
   }
 
   /** Forgets every pid that `keep` rejects and closes its descriptors. */

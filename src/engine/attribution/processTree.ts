@@ -30,6 +30,7 @@
  *   (a non-member's children are non-members): a sample that sees a member vanish or turn zombie is
  *   scanned again reading every stat, so a subreaper member's adopted orphans have their current ppid.
  */
+import { existsSync } from 'node:fs';
 import { DEFAULT_PAGE_SIZE_BYTES, type ProcPidStat } from './procPidStat';
 import { createTreeScanner, hasChildrenFiles, type ProcessIdentity, type ProcessScanMode, type TreeScanner } from './processTreeScan';
 
@@ -123,17 +124,19 @@ class ProcessTreeAccount implements ProcessTreeTracker {
   }
 
   async sample(): Promise<ProcessTreeSample> {
+    // A root gone before it was ever seen (a command that ended at once) leaves nothing to find: no scan,
+    // least of all the full one that its missing children file would choose.
+    if (!this.rootSeen && !existsSync(`${this.procRoot}/${this.rootPid}`)) return this.summarize();
     this.scanMode ??= hasChildrenFiles(this.procRoot, this.rootPid) ? 'children-file' : 'full-scan';
     this.scanner ??= createTreeScanner(this.procRoot, this.scanMode);
     const seeds: ProcessIdentity[] = [];
     // The root is looked for by pid alone until first seen; after it vanishes its pid may be reused.
     if (!this.rootSeen) seeds.push({ pid: this.rootPid, startTimeTicks: undefined });
-    for (const member of this.members.values()) {
-      seeds.push({ pid: member.stat.pid, startTimeTicks: member.stat.startTimeTicks });
-    }
-    const fresh = this.samplesTaken++ % FULL_READ_EVERY_SAMPLES === 0;
-    let live = this.scanner.scan(seeds, fresh);
-    if (!fresh && this.anyMemberExited(live)) live = this.scanner.scan(seeds, true);
+    // A member's stat carries its pid and start time: it is its own identity.
+    for (const member of this.members.values()) seeds.push(member.stat);
+    const depth = this.samplesTaken++ % FULL_READ_EVERY_SAMPLES === 0 ? 'stats' : 'changed';
+    let live = this.scanner.scan(seeds, depth);
+    if (this.anyMemberExited(live)) live = this.scanner.scan(seeds, 'all');
     this.update(live);
     return this.summarize();
   }
@@ -141,7 +144,8 @@ class ProcessTreeAccount implements ProcessTreeTracker {
   async finish(rootTotalCpuTicks?: number): Promise<ProcessTreeSample> {
     await this.sample();
     this.dispose();
-    if (rootTotalCpuTicks !== undefined && this.rootSeen && !this.isRootLive()) this.rootFinalTicks = rootTotalCpuTicks;
+    // A root never seen ended before the first sample: the kernel's figure is then all there is of it.
+    if (rootTotalCpuTicks !== undefined && !this.isRootLive()) this.rootFinalTicks = rootTotalCpuTicks;
     return this.summarize();
   }
 
@@ -187,7 +191,9 @@ class ProcessTreeAccount implements ProcessTreeTracker {
       growthTicks -= repaidOldTicks;
       this.escapedTicks += previous.debtTicks - repaidOldTicks;
       const newDebt = newDebtTicks.get(stat.pid) ?? 0;
-      next.set(stat.pid, { stat, isRoot: previous.isRoot, debtTicks: newDebt - Math.min(newDebt, growthTicks) });
+      const debtTicks = newDebt - Math.min(newDebt, growthTicks);
+      // A member that has not run keeps its stat object: keep its state too, as most do from sample to sample.
+      next.set(stat.pid, previous.stat === stat && previous.debtTicks === debtTicks ? previous : { stat, isRoot: previous.isRoot, debtTicks });
     }
     this.members = next;
   }

@@ -11,6 +11,14 @@ import { ProcStatReader } from './procStatReader';
  */
 export type ProcessScanMode = 'children-file' | 'full-scan';
 
+/**
+ * How much of the tree a scan reads again when a member's schedstat says it has not run:
+ * `changed`: nothing (the sample-to-sample case); `stats`: its stat, for rss, which reclaim or swapping can
+ * change without it running; `all`: its stat and its children files, after a member exited and its
+ * children were reparented (possibly to a subreaper member that did not run).
+ */
+export type ScanDepth = 'changed' | 'stats' | 'all';
+
 /** A process known by pid and start time, so that a reused pid is not mistaken for it. */
 export interface ProcessIdentity {
   readonly pid: number;
@@ -24,10 +32,10 @@ export interface TreeScanner {
   /**
    * The live members: each seed still alive with its start time, and all their descendants. Seeds are
    * the root and the members of the previous scan, so a process whose parent exited and that was
-   * reparented outside the tree (an orphan) stays a member. `fresh`: read every member's stat even
-   * when its schedstat says it has not run (see ProcStatReader), to refresh ppid and rss.
+   * reparented outside the tree (an orphan) stays a member. `depth`: what is read again of members
+   * whose schedstat says they have not run (see ProcStatReader).
    */
-  scan(seeds: readonly ProcessIdentity[], fresh: boolean): Map<number, ProcPidStat>;
+  scan(seeds: readonly ProcessIdentity[], depth: ScanDepth): Map<number, ProcPidStat>;
   /** Closes the descriptors kept open between scans; a later scan opens them again. */
   dispose(): void;
 }
@@ -73,7 +81,7 @@ class FullScanner implements TreeScanner {
     this.reader = new ProcStatReader(procRoot);
   }
 
-  scan(seeds: readonly ProcessIdentity[], fresh: boolean): Map<number, ProcPidStat> {
+  scan(seeds: readonly ProcessIdentity[], depth: ScanDepth): Map<number, ProcPidStat> {
     const seedPids = new Set<number>();
     for (const seed of seeds) seedPids.add(seed.pid);
     const all = new Map<number, ProcPidStat>();
@@ -90,7 +98,7 @@ class FullScanner implements TreeScanner {
         listed.add(pid);
         continue;
       }
-      const stat = this.reader.read(pid, known, !fresh)?.stat;
+      const stat = this.reader.read(pid, known, depth === 'changed')?.stat;
       if (!stat) continue;
       listed.add(pid);
       all.set(pid, stat);
@@ -134,19 +142,19 @@ class ChildrenFileScanner implements TreeScanner {
     this.reader = new ProcStatReader(procRoot);
   }
 
-  scan(seeds: readonly ProcessIdentity[], fresh: boolean): Map<number, ProcPidStat> {
+  scan(seeds: readonly ProcessIdentity[], depth: ScanDepth): Map<number, ProcPidStat> {
     const members = new Map<number, ProcPidStat>();
     const queue: ProcPidStat[] = [];
     const unchanged = new Set<ProcPidStat>();
     for (const seed of seeds) {
       if (members.has(seed.pid)) continue;
       const previous = seed.startTimeTicks !== undefined;
-      const read = this.reader.read(seed.pid, previous, !fresh);
+      const read = this.reader.read(seed.pid, previous, depth === 'changed');
       const stat = read?.stat;
       if (!isSameProcess(stat, seed)) continue;
       members.set(stat.pid, stat);
       queue.push(stat);
-      if (read?.unchanged === true) unchanged.add(stat);
+      if (read?.unchanged === true && depth !== 'all') unchanged.add(stat);
     }
     for (let next = queue.pop(); next; next = queue.pop()) {
       // A member that has not run since its children were last listed has forked nothing since;
@@ -184,7 +192,7 @@ class ChildrenFileScanner implements TreeScanner {
     }
     const pids: number[] = [];
     for (const tid of threadIds) {
-      const text = this.reader.readChildrenFile(parent.pid, join(taskDir, tid, 'children'));
+      const text = this.reader.readChildrenFile(parent.pid, tid);
       if (!text) continue;
       for (const word of text.split(' ')) {
         const pid = Number(word);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createProcessTreeTracker, FULL_READ_EVERY_SAMPLES, type ProcessTreeTracker } from '../../../../src/engine/attribution/processTree';
 import type { ProcessScanMode } from '../../../../src/engine/attribution/processTreeScan';
 import { FakeProc, type FakeProcess } from './fakeProc';
@@ -129,6 +130,12 @@ for (const scanMode of ['full-scan', 'children-file'] as ProcessScanMode[]) {
       assert.equal((await other.finish(45)).cpuTicks, 50);
     });
 
+    it('takes the kernel final total of a root that ended before the first sample', async () => {
+      const sample = await sampleWith([{ pid: 4242, ppid: 1, utime: 70 }]);
+      assert.deepEqual(sample.pids, []);
+      assert.equal((await tracker.finish(12)).cpuTicks, 12);
+    });
+
     it('ignores a final total while the root is still alive', async () => {
       await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }]);
       assert.equal((await tracker.finish(500)).cpuTicks, 10);
@@ -173,14 +180,18 @@ describe('createProcessTreeTracker children files', () => {
     assert.deepEqual((await tracker.sample()).pids, [ROOT]);
   });
 
-  it('picks children files in auto mode when the root has them, else the full scan', async () => {
+  it('picks children files in auto mode when the root has them, else the full scan, and no scan for a root already gone', async () => {
     proc.set([{ pid: ROOT, ppid: 1 }]);
     const withFiles = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT });
     await withFiles.sample();
     assert.equal(withFiles.scanMode, 'children-file');
+    rmSync(join(proc.root, String(ROOT), 'task'), { recursive: true });
+    const withoutFiles = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT });
+    assert.deepEqual((await withoutFiles.sample()).pids, [ROOT]);
+    assert.equal(withoutFiles.scanMode, 'full-scan');
     const missingRoot = createProcessTreeTracker({ procRoot: proc.root, rootPid: 999 });
-    await missingRoot.sample();
-    assert.equal(missingRoot.scanMode, 'full-scan');
+    assert.deepEqual((await missingRoot.sample()).pids, []);
+    assert.equal(missingRoot.scanMode, undefined);
   });
 });
 
