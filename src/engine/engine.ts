@@ -9,6 +9,7 @@ import { createNvidiaSmiSource } from './powerSources/nvidiaSmi';
 import { createAmdHwmonSource } from './powerSources/amdHwmon';
 import type { PowerDiagnostics } from './powerSources/powerSource';
 import { selectPowerSources, SelectedPowerSources } from './powerSources/selectPowerSources';
+import { readCpuPowerRows } from './powerSources/cpuPowerTable';
 import { createProcessTreeTracker } from './attribution/processTree';
 import { CLOCK_TICKS_PER_SECOND } from './attribution/procPidStat';
 import { appendEmissionsCsv } from './reports/csvReport';
@@ -94,6 +95,7 @@ export class CarbonEngine implements Disposable {
 
   /** Probes every source once; later calls share the result. */
   powerSources(): Promise<{ sources: SelectedPowerSources; diagnostics: PowerDiagnostics }> {
+    const data = (): IntensityData => this.data;
     this.sourcesPromise ??= this.hostFacts().then(async (facts) => {
       const selected = await selectPowerSources({
         sysfsRoot: this.options.sysfsRoot,
@@ -102,7 +104,12 @@ export class CarbonEngine implements Disposable {
         cpuModelName: facts.cpuModel,
         vcpuCount: facts.cpuCount,
         cloudProvider: facts.cloudProvider,
-        data: { cpuPower: { cpus: this.data.cpuPower }, cloudCpuCoefficients: this.data.cloudCpuCoefficients },
+        data: {
+          // Only the rows that can match this CPU are parsed; the whole table is loaded only if the file is not as shipped.
+          cpuPower: { rowsMatching: (filter) => readCpuPowerRows(join(this.options.dataDir, 'cpuPower.json'), filter, () => this.data.cpuPower) },
+          // Read only on a cloud VM, where the models use it.
+          get cloudCpuCoefficients() { return data().cloudCpuCoefficients; },
+        },
         gpuFactories: {
           nvidia: () => createNvidiaSmiSource({ nvidiaSmiPath: this.options.nvidiaSmiPath, intervalMs: this.options.intervalMs }),
           amd: () => createAmdHwmonSource({ sysfsRoot: this.options.sysfsRoot }),
@@ -198,15 +205,16 @@ export class CarbonEngine implements Disposable {
         if (status.error) this.messages.onWarning(`the run could not be saved yet (${status.error.message}); it is kept in memory`);
       },
       append: (runId, sample, totals) => void store.appendSample(runId, sample, totals),
+      // The record and the CSV row are independent files: written side by side, the CSV is done while the record syncs.
       finish: async (record: RunRecord) => {
-        const status = await store.finishRun(record);
-        if (status.error) this.messages.onWarning(`the run record could not be written (${status.error.message})`);
-        try {
-          const csv = await appendEmissionsCsv(this.emissionsCsvPath, record);
-          if (csv.message) this.messages.onWarning(csv.message);
-        } catch (error) {
-          this.messages.onWarning(`could not append to ${this.emissionsCsvPath}: ${(error as Error).message}`);
-        }
+        const writeRecord = store.finishRun(record).then((status) => {
+          if (status.error) this.messages.onWarning(`the run record could not be written (${status.error.message})`);
+        });
+        const appendCsv = appendEmissionsCsv(this.emissionsCsvPath, record).then(
+          (csv) => { if (csv.message) this.messages.onWarning(csv.message); },
+          (error: unknown) => this.messages.onWarning(`could not append to ${this.emissionsCsvPath}: ${(error as Error).message}`),
+        );
+        await Promise.all([writeRecord, appendCsv]);
       },
     };
   }

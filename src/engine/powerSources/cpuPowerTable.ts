@@ -1,7 +1,27 @@
-/** The shape of `data/cpuPower.json`: CodeCarbon's CPU TDP table with provenance. */
-export interface CpuPowerData {
-  readonly provenance?: unknown;
-  readonly cpus: readonly { readonly name: string; readonly tdpWatts: number }[];
+import { readFileSync } from 'node:fs';
+
+/** One row of CodeCarbon's CPU TDP table. */
+export interface CpuPowerRow {
+  readonly name: string;
+  readonly tdpWatts: number;
+}
+
+/** Rows whose lower-cased name contains one of `words`, or all of them when `every`. */
+export interface CpuRowFilter {
+  readonly words: readonly string[];
+  readonly every: boolean;
+}
+
+/**
+ * CodeCarbon's CPU TDP table: the shape of `data/cpuPower.json` with all its rows, or a reader that returns
+ * at least the rows a filter keeps (`readCpuPowerRows`), so that the table need not be parsed whole.
+ */
+export type CpuPowerData =
+  | { readonly provenance?: unknown; readonly cpus: readonly CpuPowerRow[] }
+  | { readonly rowsMatching: (filter: CpuRowFilter) => readonly CpuPowerRow[] };
+
+function keeps(filter: CpuRowFilter, lowerCaseText: string): boolean {
+  return filter.every ? filter.words.every((word) => lowerCaseText.includes(word)) : filter.words.some((word) => lowerCaseText.includes(word));
 }
 
 /** A table row matched to the machine's CPU brand string. */
@@ -49,13 +69,11 @@ export function matchCpuTdp(brandString: string, table: CpuPowerData): CpuTdpMat
   // with the brand (an exact match shares all of its words), and normalising never alters such a token, so
   // only names that contain one as plain text need normalising.
   // Without a model token only an exact match is possible, and it contains every word of the brand.
-  const mayMatch = modelTokens.length > 0
-    ? (lowerName: string) => modelTokens.some((token) => lowerName.includes(token))
-    : (lowerName: string) => [...brandTokens].every((token) => lowerName.includes(token));
+  const filter: CpuRowFilter = modelTokens.length > 0 ? { words: modelTokens, every: false } : { words: [...brandTokens], every: true };
   const rows = new Map<string, { name: string; tdpWatts: number }>();
-  for (const row of table.cpus) {
+  for (const row of 'cpus' in table ? table.cpus : table.rowsMatching(filter)) {
     if (!(row.tdpWatts > 0)) continue;
-    if (!mayMatch(row.name.toLowerCase())) continue;
+    if (!keeps(filter, row.name.toLowerCase())) continue;
     const key = normaliseCpuName(row.name);
     const existing = rows.get(key);
     if (!existing || row.tdpWatts > existing.tdpWatts) rows.set(key, { name: row.name, tdpWatts: row.tdpWatts });
@@ -72,4 +90,56 @@ export function matchCpuTdp(brandString: string, table: CpuPowerData): CpuTdpMat
     else if (tokens.size === best.tokenCount && row.tdpWatts !== best.tdpWatts) best.tied = true;
   }
   return best && !best.tied ? { name: best.name, tdpWatts: best.tdpWatts, matchedBy: 'tokens' } : undefined;
+}
+
+/**
+ * The rows of a CPU table file (`data/cpuPower.json`) that `filter` may keep, parsing only their lines: the
+ * shipped file has one row per line, names verbatim (scripts/buildData.mjs writes it so, and its test checks
+ * it), and parsing and validating all ~5,000 rows costs ~15 ms of a CLI start of ~100 ms. The words are looked
+ * for in the lower-cased file with indexOf; the caller checks each row's name again. A file in any other
+ * layout, or a found line that is not a valid row, is left to `readAll`, the validating loader.
+ */
+export function readCpuPowerRows(path: string, filter: CpuRowFilter, readAll: () => readonly CpuPowerRow[]): CpuPowerRow[] {
+  const fromAll = (): CpuPowerRow[] => readAll().filter((row) => keeps(filter, row.name.toLowerCase()));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return fromAll();
+  }
+  // Latin-1 keeps one character per byte, lower-cased or not, so offsets found here are byte offsets into
+  // the UTF-8 file; the words searched for are ASCII.
+  const lower = bytes.toString('latin1').toLowerCase();
+  if (!lower.includes('\n    {"name":')) return fromAll();
+  // With `every`, the lines holding the longest word are the candidates; else those holding any word.
+  const searched = filter.every ? [filter.words.reduce((longest, word) => (word.length > longest.length ? word : longest), '')] : filter.words;
+  const lineStarts = new Set<number>();
+  for (const word of searched) {
+    if (word === '') continue;
+    for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + word.length)) {
+      lineStarts.add(lower.lastIndexOf('\n', at) + 1);
+    }
+  }
+  const rows: CpuPowerRow[] = [];
+  for (const start of lineStarts) {
+    const newline = lower.indexOf('\n', start);
+    const end = newline === -1 ? lower.length : newline;
+    const line = lower.slice(start, end).trim();
+    if (!line.startsWith('{"name":') || !keeps(filter, line)) continue;
+    const row = parseRowLine(bytes.toString('utf8', start, end).trim());
+    if (!row) return fromAll();
+    rows.push(row);
+  }
+  return rows;
+}
+
+function parseRowLine(line: string): CpuPowerRow | undefined {
+  try {
+    const value = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Partial<CpuPowerRow>;
+    return typeof value.name === 'string' && typeof value.tdpWatts === 'number' && Number.isFinite(value.tdpWatts)
+      ? { name: value.name, tdpWatts: value.tdpWatts }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,11 +1,14 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Reads a text file; injectable so tests can simulate EACCES, which root (who runs CI) never gets from chmod. */
 export type ReadTextFile = (path: string) => Promise<string>;
 
-/** The default reader: UTF-8 from disk. */
-export const readTextFromDisk: ReadTextFile = (path) => readFile(path, 'utf8');
+/**
+ * The default reader: UTF-8 from disk, synchronously on purpose: sysfs files are generated in memory, and a
+ * promise read costs a thread-pool round trip (~0.25 ms of CPU) for a counter that reads in a few µs.
+ */
+export const readTextFromDisk: ReadTextFile = async (path) => readFileSync(path, 'utf8');
 
 /** One powercap RAPL zone (a "domain" in Intel's terms). */
 export interface RaplZone {
@@ -38,7 +41,7 @@ export function powercapDirectory(sysfsRoot: string): string {
 export async function discoverRaplZones(sysfsRoot: string, readTextFile: ReadTextFile): Promise<RaplZone[]> {
   const classDirectory = powercapDirectory(sysfsRoot);
   const zonePaths = new Map<string, string>();
-  for (const entry of (await readdir(classDirectory)).sort()) {
+  for (const entry of readdirSync(classDirectory).sort()) {
     if (!ZONE_DIR_PATTERN.test(entry)) continue;
     const path = join(classDirectory, entry);
     if (!zonePaths.has(entry)) zonePaths.set(entry, path);
@@ -59,7 +62,7 @@ export async function discoverRaplZones(sysfsRoot: string, readTextFile: ReadTex
 
 async function listDirectoryOrEmpty(path: string): Promise<string[]> {
   try {
-    return (await readdir(path)).sort();
+    return readdirSync(path).sort();
   } catch {
     return [];
   }

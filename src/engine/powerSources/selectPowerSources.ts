@@ -54,17 +54,19 @@ export async function selectPowerSources(
   });
   const cloudMemoryWattsPerGiB = options.cloudProvider ? options.data.cloudCpuCoefficients.memoryWattsPerGiB : undefined;
 
-  const cpu = await pickFirst('cpu', [
+  const cpuCandidates: Candidate[] = [
     rapl('cpu'),
     {
       id: 'tdp-model',
       create: () => createTdpModelSource({
         procRoot: options.procRoot, cpuModelName: options.cpuModelName, vcpuCount: options.vcpuCount,
-        cloudProvider: options.cloudProvider, cpuPower: options.data.cpuPower, cloudCpuCoefficients: options.data.cloudCpuCoefficients,
+        cloudProvider: options.cloudProvider, cpuPower: options.data.cpuPower,
+        // Read only by the cloud curve: a getter, so that the table is not loaded off the cloud.
+        get cloudCpuCoefficients() { return options.data.cloudCpuCoefficients; },
       }),
     },
-  ]);
-  const ram = await pickFirst('ram', [
+  ];
+  const ramCandidates: Candidate[] = [
     rapl('ram'),
     {
       id: 'ram-model',
@@ -73,10 +75,15 @@ export async function selectPowerSources(
         ...(cloudMemoryWattsPerGiB === undefined ? {} : { wattsPerGiB: cloudMemoryWattsPerGiB, wattsPerGiBSource: 'Cloud Carbon Footprint memory coefficient' }),
       }),
     },
-  ]);
-  const gpu = await pickAll([
-    { id: 'nvidia-smi', factory: options.gpuFactories?.nvidia, missing: `not checked: no nvidia-smi source was wired (path ${options.nvidiaSmiPath})` },
-    { id: 'amd-hwmon', factory: options.gpuFactories?.amd, missing: 'not checked: no AMD hwmon source was wired' },
+  ];
+  // The components are probed side by side: their probes wait on different files and executables.
+  const [cpu, ram, gpu] = await Promise.all([
+    pickFirst('cpu', cpuCandidates),
+    pickFirst('ram', ramCandidates),
+    pickAll([
+      { id: 'nvidia-smi', factory: options.gpuFactories?.nvidia, missing: `not checked: no nvidia-smi source was wired (path ${options.nvidiaSmiPath})` },
+      { id: 'amd-hwmon', factory: options.gpuFactories?.amd, missing: 'not checked: no AMD hwmon source was wired' },
+    ]),
   ]);
 
   return {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { parseMemInfo } from './memInfo';
@@ -19,9 +19,11 @@ export interface HostFacts extends CpuFacts {
   readonly cloudProvider: DetectedCloud;
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+// Synchronous on purpose: procfs and sysfs files are generated in memory, and six promise reads would
+// queue on the four-thread pool for longer than they take to read.
+function readOptional(path: string): string | undefined {
   try {
-    return (await readFile(path, 'utf8')).trim();
+    return readFileSync(path, 'utf8').trim();
   } catch {
     return undefined;
   }
@@ -49,14 +51,14 @@ export function detectCloudFromDmi(dmi: { sysVendor?: string; productName?: stri
 /** Reads the static facts of this machine once: cheap file reads, no child processes. */
 export async function readHostFacts(options: { procRoot: string; sysfsRoot: string }): Promise<HostFacts> {
   const dmiDir = join(options.sysfsRoot, 'class', 'dmi', 'id');
-  const [cpuinfo, meminfo, sysVendor, productName, biosVendor, chassisAssetTag] = await Promise.all([
+  const [cpuinfo, meminfo, sysVendor, productName, biosVendor, chassisAssetTag] = [
     readOptional(join(options.procRoot, 'cpuinfo')),
     readOptional(join(options.procRoot, 'meminfo')),
     readOptional(join(dmiDir, 'sys_vendor')),
     readOptional(join(dmiDir, 'product_name')),
     readOptional(join(dmiDir, 'bios_vendor')),
     readOptional(join(dmiDir, 'chassis_asset_tag')),
-  ]);
+  ];
   let ramTotalGiB = os.totalmem() / BYTES_PER_GIB;
   if (meminfo) {
     try {

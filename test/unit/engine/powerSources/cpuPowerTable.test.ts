@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { type CpuPowerData, matchCpuTdp, normaliseCpuName } from '../../../../src/engine/powerSources/cpuPowerTable';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type CpuPowerData, type CpuPowerRow, matchCpuTdp, normaliseCpuName, readCpuPowerRows } from '../../../../src/engine/powerSources/cpuPowerTable';
+import { loadIntensityData } from '../../../../src/engine/intensity/intensityTable';
 import { inferMicroarchitecture } from '../../../../src/engine/powerSources/cpuMicroarchitecture';
 
 /** Rows as they appear in CodeCarbon's cpu_power.csv, duplicates and near neighbours included. */
@@ -22,6 +26,8 @@ const TABLE: CpuPowerData = {
     { name: 'Intel Xeon Gold 6230R', tdpWatts: 150 },
   ],
 };
+
+const TABLE_ROWS = 'cpus' in TABLE ? TABLE.cpus : [];
 
 describe('matchCpuTdp', () => {
   const cases: [string, string, number][] = [
@@ -66,6 +72,37 @@ describe('matchCpuTdp', () => {
     assert.equal(normaliseCpuName('AMD Ryzen 9 5950X 16-Core Processor'), 'amd ryzen 9 5950x');
     assert.equal(normaliseCpuName('Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz'), 'intel xeon platinum 8375c');
     assert.equal(normaliseCpuName('12th Gen Intel(R) Core(TM) i7-12700H'), 'intel core i7-12700h');
+  });
+});
+
+describe('readCpuPowerRows', () => {
+  const SHIPPED = resolve(__dirname, '../../../../data/cpuPower.json');
+  const shippedRows = (): readonly CpuPowerRow[] => loadIntensityData(resolve(__dirname, '../../../../data')).cpuPower;
+  const fromFile = (path: string, readAll: () => readonly CpuPowerRow[]): CpuPowerData => ({ rowsMatching: (filter) => readCpuPowerRows(path, filter, readAll) });
+
+  it('matches the shipped table as the whole parsed table does, parsing only candidate lines', () => {
+    const whole: CpuPowerData = { cpus: shippedRows() };
+    const lines = fromFile(SHIPPED, () => assert.fail('the shipped file is read line by line'));
+    const brands = [
+      'Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz', 'AMD EPYC 7B13 64-Core Processor', 'AMD EPYC', 'AMD Ryzen 9 5950X 16-Core Processor',
+      '12th Gen Intel(R) Core(TM) i7-12700H', 'AMD Ryzen 5 4680U Microsoft Surface® Edition', 'Intel(R) Xeon(R) CPU E5-2620 v3 @ 2.40GHz', 'Apple M1',
+    ];
+    for (const brand of brands) assert.deepEqual(matchCpuTdp(brand, lines), matchCpuTdp(brand, whole), brand);
+    assert.equal(matchCpuTdp('Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz', lines)?.tdpWatts, 300);
+  });
+
+  it('leaves a file in another layout to the validating loader', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpu-power-'));
+    try {
+      const path = join(dir, 'cpuPower.json');
+      writeFileSync(path, JSON.stringify({ provenance: {}, cpus: TABLE_ROWS }));
+      let loadedWhole = 0;
+      const data = fromFile(path, () => { loadedWhole++; return TABLE_ROWS; });
+      assert.equal(matchCpuTdp('AMD EPYC 7B13 64-Core Processor', data)?.tdpWatts, 240);
+      assert.equal(loadedWhole, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
