@@ -24,10 +24,38 @@ export interface RunArgs {
 
 export interface RegionsArgs {
   readonly command: 'regions';
+  /** Lower-cased provider ids; empty for all. */
   readonly providers: readonly string[];
+  /** Countries as typed (ISO3, ISO2 or name); the command resolves them. */
+  readonly countries: readonly string[];
+  readonly continents: readonly string[];
+  readonly maxDistanceKm?: number;
+  /** Coordinates of "here" for distances, from --near LAT,LON. */
+  readonly near?: { readonly latitude: number; readonly longitude: number };
+  readonly measuredOnly: boolean;
   readonly energyKWh?: number;
+  /** A past run whose energy and location are the workload. */
+  readonly runId?: string;
+  /** Where the workload runs now: provider:region, a country, or COUNTRY/REGION. */
+  readonly from?: string;
+  /** The run store's folder for --run (as `run --out`). */
+  readonly outDir?: string;
   readonly json: boolean;
   readonly limit?: number;
+}
+
+export interface IntensityArgs {
+  readonly command: 'intensity';
+  readonly country?: string;
+  readonly region?: string;
+  readonly cloud?: string;
+  /** An Electricity Maps zone id that overrides the one derived from the location. */
+  readonly zone?: string;
+  readonly live: boolean;
+  /** Recompute this run's emissions with the hourly intensity of its window (with --live). */
+  readonly runId?: string;
+  readonly outDir?: string;
+  readonly json: boolean;
 }
 
 export interface ReportArgs {
@@ -45,7 +73,7 @@ export interface DoctorArgs {
   readonly json: boolean;
 }
 
-export type CliArgs = RunArgs | RegionsArgs | ReportArgs | DoctorArgs | { readonly command: 'help' } | { readonly command: 'version' };
+export type CliArgs = RunArgs | RegionsArgs | IntensityArgs | ReportArgs | DoctorArgs | { readonly command: 'help' } | { readonly command: 'version' };
 
 export const DEFAULT_INTERVAL_MS = 1_000;
 /** Below this the sampler's own cost starts to show in the measurement. */
@@ -54,13 +82,19 @@ export const MAX_INTERVAL_MS = 3_600_000;
 
 type Flags = Map<string, string | true>;
 
-/** Splits `--name value`, `--name=value` and boolean `--name` flags; stops at `--`. */
-function readFlags(tokens: readonly string[], booleanFlags: ReadonlySet<string>, allowed: ReadonlySet<string>): { flags: Flags; positionals: string[]; rest: string[] } {
+/**
+ * Splits `--name value`, `--name=value` and boolean `--name` flags; stops at `--`. A repeatable flag
+ * keeps every value, comma lists split: `--provider aws --provider gcp,azure`.
+ */
+function readFlags(
+  tokens: readonly string[], booleanFlags: ReadonlySet<string>, allowed: ReadonlySet<string>, repeatable: ReadonlySet<string> = new Set(),
+): { flags: Flags; lists: Map<string, string[]>; positionals: string[]; rest: string[] } {
   const flags: Flags = new Map();
+  const lists = new Map<string, string[]>();
   const positionals: string[] = [];
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as string;
-    if (token === '--') return { flags, positionals, rest: tokens.slice(index + 1) };
+    if (token === '--') return { flags, lists, positionals, rest: tokens.slice(index + 1) };
     if (!token.startsWith('--')) {
       positionals.push(token);
       continue;
@@ -78,9 +112,15 @@ function readFlags(tokens: readonly string[], booleanFlags: ReadonlySet<string>,
     if (value === undefined || value === '' || (equals === -1 && value.startsWith('--'))) {
       throw new UsageError(`Option --${name} needs a value.`);
     }
+    if (repeatable.has(name)) {
+      const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+      if (items.length === 0) throw new UsageError(`Option --${name} needs a value.`);
+      lists.set(name, [...(lists.get(name) ?? []), ...items]);
+      continue;
+    }
     flags.set(name, value);
   }
-  return { flags, positionals, rest: [] };
+  return { flags, lists, positionals, rest: [] };
 }
 
 function text(flags: Flags, name: string): string | undefined {
@@ -116,10 +156,7 @@ function parseRun(tokens: readonly string[]): RunArgs {
     throw new UsageError(`Unexpected "${positionals[0]}" before "--": options go before "--", the command after it.`);
   }
   if (argv.length === 0) throw new UsageError('Nothing to run: give the command after "--", e.g. carbon-meter run -- npm test');
-  const cloud = text(flags, 'cloud');
-  if (cloud !== undefined && !/^[a-z0-9-]+:[A-Za-z0-9_.-]+$/.test(cloud)) {
-    throw new UsageError(`Option --cloud must look like provider:region (e.g. aws:eu-west-3), not "${cloud}".`);
-  }
+  const cloud = cloudFlag(flags);
   return {
     command: 'run',
     country: text(flags, 'country'),
@@ -138,16 +175,73 @@ function parseRun(tokens: readonly string[]): RunArgs {
   };
 }
 
+const CLOUD_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9_.-]+$/;
+
+function cloudFlag(flags: Flags): string | undefined {
+  const cloud = text(flags, 'cloud');
+  if (cloud !== undefined && !CLOUD_PATTERN.test(cloud)) {
+    throw new UsageError(`Option --cloud must look like provider:region (e.g. aws:eu-west-3), not "${cloud}".`);
+  }
+  return cloud;
+}
+
+/** `--near 48.85,2.35`: latitude then longitude, in degrees. */
+function coordinates(flags: Flags, name: string): { latitude: number; longitude: number } | undefined {
+  const raw = text(flags, name);
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((part) => part.trim());
+  const [latitude, longitude] = parts.map(Number);
+  if (parts.length !== 2 || parts.some((part) => part === '') || latitude === undefined || longitude === undefined
+    || !Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
+    throw new UsageError(`Option --${name} must be LATITUDE,LONGITUDE in degrees (e.g. 48.85,2.35), not "${raw}".`);
+  }
+  return { latitude, longitude };
+}
+
+const REGIONS_FLAGS = new Set(['provider', 'country', 'continent', 'max-distance-km', 'near', 'measured-only', 'energy-kwh', 'run', 'from', 'out', 'json', 'limit']);
+
 function parseRegions(tokens: readonly string[]): RegionsArgs {
-  const { flags, positionals, rest } = readFlags(tokens, new Set(['json']), new Set(['provider', 'energy-kwh', 'json', 'limit']));
+  const { flags, lists, positionals, rest } = readFlags(tokens, new Set(['json', 'measured-only']), REGIONS_FLAGS, new Set(['provider', 'country', 'continent']));
   if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for regions.`);
-  const providers = (text(flags, 'provider') ?? '').split(',').map((provider) => provider.trim().toLowerCase()).filter(Boolean);
+  if (flags.has('energy-kwh') && flags.has('run')) throw new UsageError('Give either --energy-kwh or --run, not both.');
   return {
     command: 'regions',
-    providers,
+    providers: (lists.get('provider') ?? []).map((provider) => provider.toLowerCase()),
+    countries: lists.get('country') ?? [],
+    continents: lists.get('continent') ?? [],
+    maxDistanceKm: positiveNumber(flags, 'max-distance-km', { min: 0, max: 40_100 }),
+    near: coordinates(flags, 'near'),
+    measuredOnly: flags.has('measured-only'),
     energyKWh: positiveNumber(flags, 'energy-kwh', { min: 0, max: 1e9 }),
+    runId: text(flags, 'run'),
+    from: text(flags, 'from'),
+    outDir: text(flags, 'out'),
     json: flags.has('json'),
     limit: positiveNumber(flags, 'limit', { min: 1, max: 100_000, integer: true }),
+  };
+}
+
+const INTENSITY_FLAGS = new Set(['country', 'region', 'cloud', 'zone', 'live', 'run', 'out', 'json']);
+
+function parseIntensity(tokens: readonly string[]): IntensityArgs {
+  const { flags, positionals, rest } = readFlags(tokens, new Set(['live', 'json']), INTENSITY_FLAGS);
+  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for intensity.`);
+  const runId = text(flags, 'run');
+  if (runId !== undefined && (flags.has('country') || flags.has('region') || flags.has('cloud'))) {
+    throw new UsageError('With --run the location is the run\'s own: leave out --country, --region and --cloud.');
+  }
+  const zone = text(flags, 'zone');
+  if (zone !== undefined && !/^[A-Za-z0-9-]+$/.test(zone)) throw new UsageError(`Option --zone must be a zone id such as FR or US-CAL-CISO, not "${zone}".`);
+  return {
+    command: 'intensity',
+    country: text(flags, 'country'),
+    region: text(flags, 'region'),
+    cloud: cloudFlag(flags),
+    zone,
+    live: flags.has('live'),
+    runId,
+    outDir: text(flags, 'out'),
+    json: flags.has('json'),
   };
 }
 
@@ -184,12 +278,14 @@ export function parseCliArgs(tokens: readonly string[]): CliArgs {
       return parseRun(rest);
     case 'regions':
       return parseRegions(rest);
+    case 'intensity':
+      return parseIntensity(rest);
     case 'report':
       return parseReport(rest);
     case 'doctor':
       return parseDoctor(rest);
     default:
-      throw new UsageError(`Unknown command "${subcommand}". Commands: run, regions, report, doctor, help.`);
+      throw new UsageError(`Unknown command "${subcommand}". Commands: run, regions, intensity, report, doctor, help.`);
   }
 }
 
@@ -197,10 +293,14 @@ export const USAGE = `Usage:
   carbon-meter run [--country C] [--region R] [--cloud provider:region] [--pue N] [--interval-ms N]
                    [--project NAME] [--experiment NAME] [--tracking-mode process|machine]
                    [--out DIR] [--sysfs-root DIR] [--nvidia-smi PATH] [--quiet] -- <command> [args...]
-  carbon-meter regions [--provider aws,gcp,azure,...] [--energy-kwh N] [--limit N] [--json]
+  carbon-meter regions [--provider P]... [--country C]... [--continent NAME]... [--max-distance-km N] [--near LAT,LON]
+                       [--measured-only] [--energy-kwh N | --run ID] [--from PLACE] [--out DIR] [--limit N] [--json]
+  carbon-meter intensity [--country C] [--region R] [--cloud provider:region] [--zone Z] [--live] [--run ID] [--out DIR] [--json]
   carbon-meter report [<DIR or run id or run file>] [--format md|html|json|csv] [--out DIR]
   carbon-meter doctor [--sysfs-root DIR] [--nvidia-smi PATH] [--json]
 
 Measures the energy of a command (CPU, GPU, RAM) and its CO₂e, like CodeCarbon, from the shell.
 Results go to <out>/emissions.csv (CodeCarbon-compatible) and <out>/runs/<run-id>.json; <out> defaults to .carbon-meter.
+regions ranks cloud regions by the emissions of a workload (PLACE: provider:region, a country, or COUNTRY/REGION).
+intensity --live asks Electricity Maps with the key in CARBON_METER_ELECTRICITY_MAPS_KEY, else shows the yearly figure.
 `;

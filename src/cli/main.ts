@@ -1,9 +1,13 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CarbonEngine } from '../engine/engine';
+import { createElectricityMapsProvider, ELECTRICITY_MAPS_API_URL } from '../engine/intensity/electricityMapsProvider';
+import { createIntensityCache } from '../engine/intensity/intensityCache';
+import { DEFAULT_ZONE_TAB_PATH, systemTimeZone } from '../engine/intensity/timeZoneCountry';
 import { CliArgs, DEFAULT_INTERVAL_MS, parseCliArgs, USAGE, UsageError } from './args';
 import type { CliIo } from './cliIo';
 import { findDataDir } from './dataDir';
 import { runDoctorCommand } from './commands/doctorCommand';
+import { ELECTRICITY_MAPS_KEY_VARIABLE, LiveProviderChoice, runIntensityCommand } from './commands/intensityCommand';
 import { runRegionsCommand } from './commands/regionsCommand';
 import { runReportCommand } from './commands/reportCommand';
 import { runRunCommand } from './commands/runCommand';
@@ -16,14 +20,37 @@ const EXIT_FAILURE = 1;
 
 function createEngine(args: CliArgs, io: CliIo): CarbonEngine {
   const withRoots = args.command === 'run' || args.command === 'doctor' ? args : undefined;
+  // `report --out` is where a report goes; for these commands --out is the run store, as for `run`.
+  const storeFlag = args.command === 'run' || args.command === 'regions' || args.command === 'intensity' ? args.outDir : undefined;
   return new CarbonEngine({
     dataDir: findDataDir(),
-    storageDir: resolve(io.cwd, (args.command === 'run' && args.outDir) || io.env.CARBON_METER_OUT || '.carbon-meter'),
+    storageDir: resolve(io.cwd, storeFlag || io.env.CARBON_METER_OUT || '.carbon-meter'),
     sysfsRoot: withRoots?.sysfsRoot ?? '/sys',
     procRoot: '/proc',
     nvidiaSmiPath: withRoots?.nvidiaSmiPath ?? io.env.CARBON_METER_NVIDIA_SMI ?? 'nvidia-smi',
     intervalMs: args.command === 'run' ? args.intervalMs : DEFAULT_INTERVAL_MS,
   }, { onWarning: (message) => io.stderr(`carbon-meter: ${message}\n`) });
+}
+
+/** Where live-intensity answers are cached: CARBON_METER_CACHE_DIR, else the XDG cache folder. */
+function intensityCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.CARBON_METER_CACHE_DIR) return join(env.CARBON_METER_CACHE_DIR, 'intensity');
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
+  return base ? join(base, 'carbon-meter', 'intensity') : undefined;
+}
+
+/** The Electricity Maps provider when a key is set; CARBON_METER_ELECTRICITY_MAPS_URL points it elsewhere (a proxy, a test server). */
+function liveProviderFrom(env: NodeJS.ProcessEnv): LiveProviderChoice {
+  const apiKey = env[ELECTRICITY_MAPS_KEY_VARIABLE]?.trim();
+  if (!apiKey) return { reason: `live intensity needs an Electricity Maps API key in ${ELECTRICITY_MAPS_KEY_VARIABLE} (free tier: https://api-portal.electricitymaps.com)` };
+  const cacheDir = intensityCacheDir(env);
+  return {
+    provider: createElectricityMapsProvider({
+      apiKey,
+      baseUrl: env.CARBON_METER_ELECTRICITY_MAPS_URL || ELECTRICITY_MAPS_API_URL,
+      cache: cacheDir ? createIntensityCache({ directory: cacheDir }) : undefined,
+    }),
+  };
 }
 
 function assertNever(value: never): never {
@@ -47,8 +74,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     switch (args.command) {
       case 'run': return await runRunCommand(args, engine, io);
       case 'regions':
-        io.stdout(runRegionsCommand(args, engine.data));
+      case 'intensity': {
+        const store = engine.store;
+        const context = {
+          data: engine.data, io, readRun: (id: string) => store.readRun(id), timeZone: systemTimeZone(io.env), zoneTabPath: DEFAULT_ZONE_TAB_PATH,
+          liveProvider: () => liveProviderFrom(io.env),
+        };
+        io.stdout(args.command === 'regions' ? await runRegionsCommand(args, context) : await runIntensityCommand(args, context));
         return 0;
+      }
       case 'report': return await runReportCommand(args, engine, io);
       case 'doctor': return await runDoctorCommand(args, engine, io);
       default: return assertNever(args);

@@ -39,3 +39,43 @@ export function countryOfTimeZone(timeZone: string, zoneTabPath: string): string
   }
   return undefined;
 }
+
+/** The place a zone.tab line names for a time zone: its main country and its principal city's coordinates. */
+export interface TimeZonePlace {
+  readonly countryIso2: string;
+  readonly latitude: number;
+  readonly longitude: number;
+}
+
+// ISO 6709 as tzdata writes it: ±DDMM±DDDMM or ±DDMMSS±DDDMMSS.
+const ISO6709 = /^([+-])(\d{2})(\d{2})(\d{2})?([+-])(\d{3})(\d{2})(\d{2})?$/;
+
+function degrees(sign: string, whole: string, minutes: string, seconds: string | undefined): number {
+  const value = Number(whole) + Number(minutes) / 60 + Number(seconds ?? '0') / 3600;
+  return sign === '-' ? -value : value;
+}
+
+/**
+ * The country and the coordinates of the principal city of an IANA time zone (Paris for
+ * Europe/Paris) from zone.tab or zone1970.tab, or undefined when the zone is not listed or the file
+ * cannot be read. A rough "where am I" for distances: the city, not the machine.
+ */
+export function placeOfTimeZone(timeZone: string, zoneTabPath: string): TimeZonePlace | undefined {
+  let text: string;
+  try {
+    text = readFileSync(zoneTabPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const [codes = '', coordinates = '', zone] = line.split('\t');
+    if (zone?.trim() !== timeZone) continue;
+    const match = ISO6709.exec(coordinates.trim());
+    const countryIso2 = codes.split(',')[0]?.trim();
+    if (!match || !countryIso2) return undefined;
+    const [, latSign = '+', latDeg = '0', latMin = '0', latSec, lonSign = '+', lonDeg = '0', lonMin = '0', lonSec] = match;
+    return { countryIso2, latitude: degrees(latSign, latDeg, latMin, latSec), longitude: degrees(lonSign, lonDeg, lonMin, lonSec) };
+  }
+  return undefined;
+}

@@ -80,8 +80,10 @@ describe('carbon-meter CLI', () => {
   it('prints the regions as JSON sorted by intensity', async () => {
     const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-regions-')));
     assert.equal(await main(['regions', '--provider', 'gcp', '--energy-kwh', '1', '--json'], io), 0);
-    const rows = JSON.parse(io.out.join('')) as { provider: string; emissionsKg: number }[];
-    assert.ok(rows.length > 20 && rows.every((row) => row.provider === 'gcp' && row.emissionsKg >= 0));
+    const { ranked } = JSON.parse(io.out.join('')) as { ranked: { provider: string; emissionsKg: number }[] };
+    assert.ok(ranked.length > 20 && ranked.every((row) => row.provider === 'gcp' && row.emissionsKg >= 0));
+    assert.equal(await main(['regions', '--continent', 'Atlantis'], io), 2);
+    assert.match(io.err.join(''), /Unknown continent "Atlantis"/);
   });
 
   it('exits 2 with a clear message on bad arguments and an unknown country', async () => {

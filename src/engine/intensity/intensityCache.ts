@@ -1,0 +1,62 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Live-intensity answers kept on disk for a while, so repeated commands neither wait for the network
+ * nor spend the API's rate limit. Best effort: a cache that cannot be read or written is a miss.
+ */
+export interface IntensityCache {
+  /** The value stored under `key` if it is younger than `ttlMs`. */
+  get<T>(key: readonly unknown[], ttlMs: number): T | undefined;
+  set(key: readonly unknown[], value: unknown): void;
+}
+
+export interface IntensityCacheOptions {
+  readonly directory: string;
+  readonly nowMs?: () => number;
+}
+
+interface CacheEntry {
+  readonly storedAtMs: number;
+  readonly key: readonly unknown[];
+  readonly value: unknown;
+}
+
+/** One JSON file per request, named by the SHA-256 of the request; the file holds the request too. */
+export function createIntensityCache(options: IntensityCacheOptions): IntensityCache {
+  const now = options.nowMs ?? Date.now;
+  const pathOf = (key: readonly unknown[]): string =>
+    join(options.directory, `${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32)}.json`);
+  return {
+    get<T>(key: readonly unknown[], ttlMs: number): T | undefined {
+      let entry: CacheEntry;
+      try {
+        entry = JSON.parse(readFileSync(pathOf(key), 'utf8')) as CacheEntry;
+      } catch {
+        return undefined;
+      }
+      if (typeof entry !== 'object' || entry === null || typeof entry.storedAtMs !== 'number') return undefined;
+      // A hash collision or a hand-edited file must not answer for another request.
+      if (JSON.stringify(entry.key) !== JSON.stringify(key)) return undefined;
+      const ageMs = now() - entry.storedAtMs;
+      // A file from the future (clock moved back) is not trusted either.
+      return ageMs >= 0 && ageMs < ttlMs ? (entry.value as T) : undefined;
+    },
+    set(key: readonly unknown[], value: unknown): void {
+      const path = pathOf(key);
+      const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        mkdirSync(options.directory, { recursive: true });
+        writeFileSync(temporary, JSON.stringify({ storedAtMs: now(), key, value } satisfies CacheEntry));
+        renameSync(temporary, path);
+      } catch {
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // An unwritable cache directory only costs the cache.
+        }
+      }
+    },
+  };
+}
