@@ -5,12 +5,13 @@
 //
 //   node scripts/renderPanel.mjs            build, write docs/panel-dark.png and docs/panel-light.png, and
 //                                           print a check of each page: CSP violations, console errors,
-//                                           points drawn, messages the panel sent
+//                                           points drawn, messages the panel sent; and the page before any run
 //   node scripts/renderPanel.mjs --bench    time 300 sample updates (parse, state, DOM with its style and
 //                                           layout, both charts) and print the median and p95 in ms
 //   --no-build                              use dist/ as it is
 //
-// Chromium: /usr/bin/chromium, or $CHROMIUM. Exits 1 when a check fails.
+// Chromium: /usr/bin/chromium, or $CHROMIUM; $CHROMIUM_FLAGS adds flags (e.g. --js-flags=--prof for a V8
+// profile). Exits 1 when a check fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -56,7 +57,7 @@ function serve(harnessDir) {
 function runChromium({ work }, extraArgs) {
   const profile = mkdtempSync(join(work, 'profile-'));
   const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--hide-scrollbars',
-    '--no-first-run', `--user-data-dir=${profile}`, `--window-size=${WINDOW}`, ...extraArgs];
+    '--no-first-run', `--user-data-dir=${profile}`, `--window-size=${WINDOW}`, ...(process.env.CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean), ...extraArgs];
   return new Promise((done, fail) => {
     const child = spawn(chromium, chromiumArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -117,13 +118,15 @@ function buildScenario() {
   const runId = '5c0f2a9e-7d41-4b8e-9a63-1e2f3a4b5c6d';
   const intensityGramsPerKWh = 381;
   const pue = 1;
-  const makeSamples = (count, id, start) => {
+  /** `gpuBusy`: the share of each minute the GPU computes (a training job), else short bursts. */
+  const makeSamples = (count, id, start, gpuBusy = 0.2) => {
     const samples = [];
     let energyKWh = 0;
     for (let index = 1; index <= count; index++) {
       const ramp = Math.min(1, index / 4);
       const cpu = ramp * (41 + 7 * Math.sin(index / 6) + 4 * (random() - 0.5)) + 2;
-      const gpu = index % 60 >= 22 && index % 60 < 34 ? 58 + 10 * random() : 9 + 2 * random();
+      const gpu = (index % 60) / 60 >= 0.37 && (index % 60) / 60 < 0.37 + gpuBusy
+        ? (gpuBusy > 0.5 ? 290 : 58) + 10 * random() : 9 + 2 * random();
       const ram = 3.1 + 0.2 * random();
       energyKWh += ((cpu + gpu + ram) * 1000) / 3_600_000_000;
       samples.push({
@@ -170,29 +173,30 @@ function buildScenario() {
   const liveRun = runViewOf(summaryOf(runId, initial, {}), initial);
 
   const hour = 3_600_000;
-  const past = (index, projectName, experimentName, command, hoursAgo, seconds, watts, fields = {}) => {
-    const energyKWh = (watts * seconds) / 3_600_000;
+  const details = {};
+  /** A finished run of `seconds` at 1 Hz: its summary for the history, its whole record for runDetails. */
+  const past = (index, projectName, experimentName, command, hoursAgo, seconds, gpuBusy, fields = {}) => {
+    const id = `past-${index}-0000-4000-8000-000000000000`;
     const start = startedAtMs - hoursAgo * hour;
-    return {
-      id: `past-${index}-0000-4000-8000-000000000000`, projectName, experimentName, command, status: 'finished', exitCode: 0,
-      startedAtMs: start, endedAtMs: start + seconds * 1000, durationSeconds: seconds, trackingMode: 'process', energyKWh,
-      emissionsKg: (energyKWh * intensityGramsPerKWh) / 1000, pue, intensityGramsPerKWh, locationLabel: 'Germany (DEU)', estimated: true, ...fields,
+    const samples = makeSamples(seconds, id, start, gpuBusy);
+    const last = samples[samples.length - 1];
+    const summary = {
+      id, projectName, experimentName, command, status: 'finished', exitCode: 0,
+      startedAtMs: start, endedAtMs: last.timestampMs, durationSeconds: seconds, trackingMode: 'process', energyKWh: last.energyKWh,
+      emissionsKg: last.emissionsKg, pue, intensityGramsPerKWh, locationLabel: 'Germany (DEU)', estimated: true, ...fields,
     };
+    details[id] = runViewOf(summary, samples);
+    return summary;
   };
   const recentRuns = [
     summaryOf(runId, initial, {}),
-    past(1, 'carbon-meter', 'cpu burn', 'node samples/workspace/cpuBurn.mjs --seconds 30', 2, 30.4, 44),
-    past(2, 'carbon-meter', 'unit tests', 'npm test', 5, 48.2, 31),
-    past(3, 'carbon-meter', 'unit tests', 'npm test', 26, 51.7, 30, { status: 'failed', exitCode: 1 }),
-    past(4, 'resnet-training', 'resnet50 fp16', 'python train.py --epochs 3 --amp', 20, 2710, 388),
-    past(5, 'resnet-training', 'resnet50 fp16', 'python train.py --epochs 1 --amp', 28, 955, 371, { status: 'interrupted', exitCode: undefined }),
-    past(6, 'resnet-training', 'baseline fp32', 'python train.py --epochs 1', 30, 1642, 402),
+    past(1, 'carbon-meter', 'cpu burn', 'node samples/workspace/cpuBurn.mjs --seconds 30', 2, 30, 0.2),
+    past(2, 'carbon-meter', 'unit tests', 'npm test', 5, 48, 0),
+    past(3, 'carbon-meter', 'unit tests', 'npm test', 26, 52, 0, { status: 'failed', exitCode: 1 }),
+    past(4, 'resnet-training', 'resnet50 fp16', 'python train.py --epochs 3 --amp', 20, 2710, 0.6),
+    past(5, 'resnet-training', 'resnet50 fp16', 'python train.py --epochs 1 --amp', 28, 955, 0.6, { status: 'interrupted', exitCode: undefined }),
+    past(6, 'resnet-training', 'baseline fp32', 'python train.py --epochs 1', 30, 1642, 0.6),
   ];
-  const details = Object.fromEntries(recentRuns.slice(1).map((summary) => {
-    const count = Math.min(600, Math.round(summary.durationSeconds));
-    const samples = makeSamples(count, summary.id, summary.startedAtMs);
-    return [summary.id, runViewOf(summary, samples)];
-  }));
 
   const diagnostics = {
     components: [
@@ -246,6 +250,11 @@ function fakeHostScript(scenario) {
     postMessage(message) {
       report.sent.push(message.type + (message.format ? ':' + message.format : ''));
       if (mode === 'bench') return;
+      if (mode === 'empty' && message.type === 'ready') {
+        send({ type: 'snapshot', run: undefined, recentRuns: [], diagnostics: undefined });
+        setTimeout(checkEmpty, 100);
+        return;
+      }
       if (message.type === 'ready') {
         send(scenario.snapshot);
         scenario.stream.forEach((sample, index) => setTimeout(() => send({ type: 'sample', sample }), 200 + index * 1000));
@@ -336,6 +345,19 @@ function fakeHostScript(scenario) {
     if (report.consoleErrors.length > 0) report.problems.push('console: ' + report.consoleErrors.join('; '));
     const codicons = [...document.fonts].some((font) => font.family.includes('codicon') && font.status === 'loaded');
     if (!codicons) report.problems.push('the codicon font did not load');
+  }
+
+  // Before any run: the hint shows, the run's parts do not, and nothing is drawn.
+  function checkEmpty() {
+    const empty = document.getElementById('empty-state');
+    if (empty.hidden) report.problems.push('no empty state before the first run');
+    if (!empty.textContent.includes('Track Task')) report.problems.push('the empty state has no hint');
+    if (!document.getElementById('run-details').hidden) report.problems.push('run details show without a run');
+    if (document.getElementById('power-chart').getAttribute('data-points') !== '0') report.problems.push('points drawn without a run');
+    if (report.cspViolations.length > 0) report.problems.push('CSP violations: ' + report.cspViolations.join('; '));
+    if (report.consoleErrors.length > 0) report.problems.push('console: ' + report.consoleErrors.join('; '));
+    report.emptyChecked = true;
+    writeReport();
   }
 
   function writeReport() {
@@ -473,6 +495,11 @@ async function main() {
         for (const problem of report.problems) console.error(`  problem: ${problem}`);
         if (report.problems.length > 0) failed = true;
       }
+      writeFileSync(join(work, 'empty.html'), harnessPage(harness, THEMES[0], 'empty'));
+      const empty = await readReport(harness, `${origin}/harness/empty.html`, 2_000);
+      console.log(`Before any run: empty state ${empty.emptyChecked && empty.problems.length === 0 ? 'ok' : 'wrong'}`);
+      for (const problem of empty.problems) console.error(`  problem: ${problem}`);
+      if (!empty.emptyChecked || empty.problems.length > 0) failed = true;
     }
   } finally {
     server.close();

@@ -18,7 +18,7 @@ import {
 import { exportableRunId, shownRun, type PanelEvent, type PanelState, type ShownRun } from './panelState';
 import { buildChartSeries } from './samples';
 import { withRun } from './history';
-import { renderDiagnostics, renderEquivalents, renderHistory, renderSources, statusIcon } from './sections';
+import { renderDiagnostics, renderEquivalents, renderHistory, renderSources, statusIcon, updateHistoryRow } from './sections';
 
 const COMPONENTS = ['cpu', 'gpu', 'ram'] as const;
 const HISTORY_REFRESH_MS = 5_000;
@@ -33,7 +33,6 @@ interface Drawn {
   diagnostics?: PanelState['diagnostics'];
   recentRuns?: PanelState['recentRuns'];
   historyMarks?: string;
-  /** The live run's summary as the history last drew it. */
   liveSummary?: RunSummaryView | undefined;
   shownKind?: ShownRun['kind'];
   exportable?: string | undefined;
@@ -103,24 +102,26 @@ export class PanelView {
     const liveRunId = state.live?.summary.id;
     const historyMarks = `${state.selectedRunId ?? ''}\n${liveRunId ?? ''}`;
     const liveSummary = state.live?.summary;
-    let historyLiveSummary = drawn.liveSummary;
-    // A running run's row and group totals follow its figures, redrawn every few seconds rather than
-    // every sample: a long history costs more to redraw than a sample should.
-    const liveMoved = liveSummary !== drawn.liveSummary && Date.now() - this.historyDrawnAtMs >= HISTORY_REFRESH_MS;
-    if (state.recentRuns !== drawn.recentRuns || historyMarks !== drawn.historyMarks || liveMoved) {
+    // A running run's row follows each sample; the group totals it counts in are redrawn every few
+    // seconds only, as a long history costs more to redraw than a sample should.
+    const liveMoved = liveSummary !== drawn.liveSummary;
+    if (state.recentRuns !== drawn.recentRuns || historyMarks !== drawn.historyMarks
+      || (liveMoved && Date.now() - this.historyDrawnAtMs >= HISTORY_REFRESH_MS)) {
       const runs = liveSummary?.status === 'running' ? withRun(state.recentRuns, liveSummary) : state.recentRuns;
       renderHistory(this.history, runs, { selectedRunId: state.selectedRunId, liveRunId, closedProjects: this.closedProjects });
       this.historyDrawnAtMs = Date.now();
-      historyLiveSummary = liveSummary;
+    } else if (liveMoved && liveSummary?.status === 'running') {
+      updateHistoryRow(this.history, liveSummary);
     }
     this.showLiveButton.hidden = state.selectedRunId === undefined || state.live === undefined;
+    setText(this.showLiveButton, state.live?.summary.status === 'running' ? 'Live run' : 'Latest run');
 
     const exportable = exportableRunId(state);
     if (exportable !== drawn.exportable || shown.kind !== drawn.shownKind) this.renderExport(exportable, summary);
 
     this.drawn = {
       summary, run, samples: run?.samples, equivalents: run?.equivalents, sources: run?.sources,
-      diagnostics: state.diagnostics, recentRuns: state.recentRuns, historyMarks, liveSummary: historyLiveSummary,
+      diagnostics: state.diagnostics, recentRuns: state.recentRuns, historyMarks, liveSummary,
       shownKind: shown.kind, exportable,
     };
   }

@@ -152,8 +152,18 @@ function historyRow(run: RunSummaryView, marks: HistoryMarks): HTMLButtonElement
     codicon(statusIcon(run.status), `status-${run.status}`),
     element('span', { className: 'run-when', text: formatStartTime(run.startedAtMs) }),
     element('span', { className: 'run-command', text: run.command }),
-    element('span', { className: 'run-figures', text: `${formatDuration(run.durationSeconds)} · ${formatEnergy(run.energyKWh)} · ${formatEmissions(run.emissionsKg)}` }),
+    element('span', { className: 'run-figures', text: runFigures(run) }),
   ]);
+}
+
+/** Brings one run's row up to date in place, e.g. the live run's between full redraws. */
+export function updateHistoryRow(container: HTMLElement, run: RunSummaryView): void {
+  const figures = container.querySelector<HTMLElement>(`[data-run-id="${CSS.escape(run.id)}"] .run-figures`);
+  if (figures) setText(figures, runFigures(run));
+}
+
+function runFigures(run: RunSummaryView): string {
+  return `${formatDuration(run.durationSeconds)} · ${formatEnergy(run.energyKWh)} · ${formatEmissions(run.emissionsKg)}`;
 }
 
 function formatTotals(totals: HistoryTotals): string {
