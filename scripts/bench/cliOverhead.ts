@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SpawnOptions } from 'node:child_process';
 import { timeCommand } from './childProcesses';
 import { atMost, context, Figure, median } from './figures';
 
@@ -8,6 +9,10 @@ import { atMost, context, Figure, median } from './figures';
  * Wall time that `carbon-meter run` adds around a command that does nothing: the CLI's own start-up,
  * source probing, the first and last sample and writing the run. Commands alternate so drift in the
  * machine's load hits every series alike.
+ *
+ * When NODE_EXTRA_CA_CERTS is set, Node reads and parses that certificate bundle before running any
+ * script (40–80 ms on the project's CI machines, where it is set machine-wide), so the CLI and plain
+ * `node` are also timed without it, to show what the CLI itself adds.
  */
 export async function measureCliOverhead(cliPath: string, repetitions: number): Promise<Figure[]> {
   const outDir = mkdtempSync(join(tmpdir(), 'carbon-meter-bench-'));
@@ -16,29 +21,47 @@ export async function measureCliOverhead(cliPath: string, repetitions: number): 
     wrapped: [] as number[],
     version: [] as number[],
     node: [] as number[],
+    wrappedPlain: [] as number[],
+    nodePlain: [] as number[],
   };
-  const commands: [keyof typeof series, string, string[]][] = [
+  const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...plainEnv } = process.env;
+  const plain = { env: plainEnv };
+  const commands: [keyof typeof series, string, string[], SpawnOptions?][] = [
     ['bare', 'true', []],
     ['wrapped', process.execPath, [cliPath, 'run', '--quiet', '--out', outDir, '--', 'true']],
     ['version', process.execPath, [cliPath, '--version']],
     ['node', process.execPath, ['-e', '0']],
   ];
+  if (extraCaCerts !== undefined) {
+    commands.push(
+      ['wrappedPlain', process.execPath, [cliPath, 'run', '--quiet', '--out', outDir, '--', 'true'], plain],
+      ['nodePlain', process.execPath, ['-e', '0'], plain],
+    );
+  }
   try {
     // One untimed round fills the page cache.
-    for (const [, command, args] of commands) await timeCommand(command, args);
+    for (const [, command, args, options] of commands) await timeCommand(command, args, options);
     for (let round = 0; round < repetitions; round++) {
-      for (const [key, command, args] of commands) series[key].push(await timeCommand(command, args));
+      for (const [key, command, args, options] of commands) series[key].push(await timeCommand(command, args, options));
     }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
   const bare = median(series.bare);
   const wrapped = median(series.wrapped);
-  return [
+  const figures = [
     context('bare `true`, median', bare, 'ms', `${repetitions} runs`),
     context('`carbon-meter run -- true`, median', wrapped, 'ms', `${repetitions} runs, alternating with the bare ones`),
     atMost('wall time added by `run`', wrapped - bare, 'ms', 100, 'CodeCarbon: ~2000 ms'),
     context('`carbon-meter --version`, median', median(series.version), 'ms', 'Node start + bundle load'),
     context('`node -e 0`, median', median(series.node), 'ms', 'Node start alone'),
   ];
+  if (extraCaCerts !== undefined) {
+    figures.push(
+      atMost('wall time added by `run`, NODE_EXTRA_CA_CERTS unset', median(series.wrappedPlain) - bare, 'ms', 100,
+        `the variable is set here (${extraCaCerts}); Node loads it before any script`),
+      context('`node -e 0`, median, NODE_EXTRA_CA_CERTS unset', median(series.nodePlain), 'ms', 'Node start alone'),
+    );
+  }
+  return figures;
 }
