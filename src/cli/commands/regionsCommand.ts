@@ -169,9 +169,10 @@ function formatRanking(ranking: RegionRanking, shown: readonly RankedRegion[], r
     const more = keys.length > EXCLUDED_SHOWN ? `, and ${keys.length - EXCLUDED_SHOWN} more (--json lists all)` : '';
     notes.push(`Left out, ${title}: ${keys.length} region${keys.length === 1 ? '' : 's'}: ${keys.slice(0, EXCLUDED_SHOWN).join(', ')}${more}.`);
   }
-  const estimated = shown.filter((region) => region.estimates.length > 0).length;
-  if (estimated > 0) {
-    notes.push(`${estimated} shown region${estimated === 1 ? ' has' : 's have'} estimated data (${[...new Set(shown.flatMap((r) => r.estimates))].map(describeEstimate).join('; ')}); --measured-only hides them.`);
+  const reasons = [...new Set(shown.flatMap((r) => r.estimates))];
+  const hidden = shown.filter((region) => region.estimates.some((reason) => reason !== 'pue-provider-average')).length;
+  if (reasons.length > 0) {
+    notes.push(`Estimates among the regions shown: ${reasons.map(describeEstimate).join('; ')}.${hidden > 0 ? ` --measured-only hides the ${hidden} whose intensity is a country or state average or whose PUE is unknown.` : ''}`);
   }
   lines.push(...notes);
   return `${lines.join('\n')}\n`;

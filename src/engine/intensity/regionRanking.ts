@@ -38,7 +38,10 @@ export interface RegionFilters {
   readonly continents?: readonly string[];
   /** Great-circle distance from the origin's coordinates, a latency proxy. Needs `origin.coordinates`. */
   readonly maxDistanceKm?: number;
-  /** Only regions whose intensity is specific to the region and whose PUE is published for it. */
+  /**
+   * Only regions whose intensity is specific to the region (not a country or state average standing in)
+   * and whose PUE is known. A provider-wide PUE average is kept, though `estimates` names it.
+   */
   readonly measuredOnly?: boolean;
 }
 
@@ -210,8 +213,9 @@ export function rankRegions(regions: readonly CloudRegion[], workload: RegionWor
       continue;
     }
     const estimates = estimateReasons(r);
-    if (filters.measuredOnly && estimates.length > 0) {
-      exclude(r, 'estimated', `Estimated: ${estimates.map(describeEstimate).join('; ')}.`);
+    const disqualifying = estimates.filter((reason) => reason !== 'pue-provider-average');
+    if (filters.measuredOnly && disqualifying.length > 0) {
+      exclude(r, 'estimated', `Estimated: ${disqualifying.map(describeEstimate).join('; ')}.`);
       continue;
     }
     const coordinates = isGeoPoint(r) ? r : undefined;

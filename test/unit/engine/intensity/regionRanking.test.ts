@@ -59,13 +59,16 @@ describe('rankRegions', () => {
     assert.deepEqual(excluded.map((e) => [e.provider, e.region, e.reason]), [['aws', 'e', 'no-intensity']]);
   });
 
-  it('marks an assumed PUE and a country-average intensity as estimates, and --measured-only drops them with the reason', () => {
+  it('marks an assumed PUE and a country-average intensity as estimates, and measured-only drops them with the reason', () => {
     const d = rankRegions(regions).ranked.find((r) => r.region === 'd');
     assert.equal(d?.pue, 1.0);
     assert.match(d?.pueSource ?? '', /1\.0 assumed/);
     assert.deepEqual(d?.estimates, ['intensity-country-average', 'pue-unknown']);
-    const { ranked, excluded } = rankRegions(regions, {}, { measuredOnly: true });
-    assert.deepEqual(ranked.map((r) => r.region), ['b', 'c', 'a']);
+    const averagePue = cloudRegion('gcp', 'avg', { pueBasis: 'provider-average' });
+    assert.deepEqual(estimateReasons(averagePue), ['pue-provider-average']);
+    const { ranked, excluded } = rankRegions([...regions, averagePue], {}, { measuredOnly: true });
+    // A provider-wide PUE is an average, but a published one: the region stays, flagged.
+    assert.deepEqual(ranked.map((r) => r.region), ['b', 'c', 'a', 'avg']);
     const dropped = excluded.find((e) => e.region === 'd');
     assert.equal(dropped?.reason, 'estimated');
     assert.match(dropped?.detail ?? '', /country average.*1\.0 assumed/);
