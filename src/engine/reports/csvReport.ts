@@ -1,4 +1,4 @@
-import { appendFile, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFile, open, rename, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { formatCsvLine, parseCsvRecords } from './csvText';
 import { formatPythonFloat } from './pythonFloat';
@@ -141,12 +141,39 @@ async function freeBackupPath(filePath: string, nowMs: number): Promise<string> 
   }
 }
 
-async function readIfPresent(filePath: string): Promise<string | undefined> {
+/** What an append needs of an existing file: its start, whether it is blank, whether its last line is ended. */
+interface CsvFileEnds {
+  readonly head: string;
+  readonly blank: boolean;
+  readonly endsWithNewline: boolean;
+}
+
+// The header is about 500 bytes; the rows after it are never read, so an append costs the same after 10,000 runs.
+const HEAD_BYTES = 65_536;
+
+/** The start and the last byte of a file, or undefined when it does not exist. */
+async function readEnds(filePath: string): Promise<CsvFileEnds | undefined> {
+  let handle;
   try {
-    return await readFile(filePath, 'utf8');
+    handle = await open(filePath, 'r');
   } catch (error) {
     if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT') return undefined;
     throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const head = buffer.toString('utf8', 0, bytesRead);
+    let lastByte = bytesRead > 0 ? buffer[bytesRead - 1] : undefined;
+    if (size > bytesRead) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      lastByte = last[0];
+    }
+    return { head, blank: size <= bytesRead && head.trim() === '', endsWithNewline: lastByte === 0x0a };
+  } finally {
+    await handle.close();
   }
 }
 
@@ -164,9 +191,9 @@ export async function appendEmissionsCsv(
 ): Promise<EmissionsCsvAppendResult> {
   const fields = emissionsCsvFields(record);
   const newFileText = formatEmissionsCsvHeader() + formatCsvLine(EMISSIONS_CSV_COLUMNS.map((column) => fields[column]));
-  const existing = await readIfPresent(filePath);
+  const existing = await readEnds(filePath);
 
-  if (existing === undefined || existing.trim() === '') {
+  if (existing === undefined || existing.blank) {
     try {
       // 'wx' on a missing file: if another appender creates it first, retry as an append to theirs.
       await writeFile(filePath, newFileText, { encoding: 'utf8', flag: existing === undefined ? 'wx' : 'w' });
@@ -177,12 +204,13 @@ export async function appendEmissionsCsv(
     return { filePath, wroteHeader: true, backupPath: undefined, message: undefined };
   }
 
-  const header = parseCsvRecords(existing.slice(0, existing.indexOf('\n') + 1 || existing.length))[0] ?? [];
+  const { head } = existing;
+  const header = parseCsvRecords(head.slice(0, head.indexOf('\n') + 1 || head.length))[0] ?? [];
   if (sameColumns(header)) {
     // Follow the file's own column order, so a reordered header still gets aligned values.
     const line = formatCsvLine(header.map((column) => fields[column as EmissionsCsvColumn]));
     // A previous writer that died mid-row left no newline; start ours on a fresh line.
-    await appendFile(filePath, existing.endsWith('\n') ? line : `\n${line}`, 'utf8');
+    await appendFile(filePath, existing.endsWithNewline ? line : `\n${line}`, 'utf8');
     return { filePath, wroteHeader: false, backupPath: undefined, message: undefined };
   }
 

@@ -141,6 +141,18 @@ describe('emissions.csv report', () => {
     assert.equal(rows[2]?.run_id, 'third');
   });
 
+  it('appends to a file of many runs reading only its header and its last byte', async () => {
+    for (let run = 0; run < 3; run++) await appendEmissionsCsv(csvPath, buildRunRecord({ id: `run-${run}` }));
+    const rowsText = (await readFile(csvPath, 'utf8')).split('\n').slice(1).join('\n');
+    // About 200 rows, well past the part of the file that is read; the last one torn by a writer that died.
+    await writeFile(csvPath, `${await readFile(csvPath, 'utf8')}${rowsText.repeat(70)}2024-01-01T00:00:00,torn`);
+    await appendEmissionsCsv(csvPath, buildRunRecord({ id: 'last' }));
+    const { rows } = parseEmissionsCsv(await readFile(csvPath, 'utf8'));
+    assert.ok(rows.length > 200, `${rows.length} rows`);
+    assert.equal(rows.at(-1)?.run_id, 'last');
+    assert.equal(rows.at(-2)?.project_name, 'torn');
+  });
+
   it('quotes a project name with a comma and a quote as pandas does, and reads it back', async () => {
     const projectName = 'Acme, "fast" build';
     await appendEmissionsCsv(csvPath, buildRunRecord({ projectName }));
