@@ -86,6 +86,22 @@ describe('carbon-meter CLI', () => {
     assert.match(io.err.join(''), /Unknown continent "Atlantis"/);
   });
 
+  it('ranks regions for a stored run and shows its intensity, from the run store under --out', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cli-regions-run-'));
+    const io = captureIo(cwd);
+    assert.equal(await main(['run', '--country', 'DE', '--out', 'store', '--quiet', '--', 'true'], io), 0, io.err.join(''));
+    const [runFile] = readdirSync(join(cwd, 'store/runs'));
+    const record = JSON.parse(readFileSync(join(cwd, 'store/runs', runFile as string), 'utf8')) as RunRecord;
+    assert.equal(await main(['regions', '--run', record.id.slice(0, 8), '--out', 'store', '--json'], io), 0, io.err.join(''));
+    const ranking = JSON.parse(io.out.join('')) as { runId: string; energyKWh: number; origin: { label: string; emissionsKg: number } };
+    assert.deepEqual([ranking.runId, ranking.energyKWh, ranking.origin.label], [record.id, record.energyKWh, 'Germany']);
+    assert.ok(Math.abs(ranking.origin.emissionsKg - record.emissionsKg) <= 1e-15);
+    io.out.length = 0;
+    assert.equal(await main(['intensity', '--run', record.id, '--out', 'store'], io), 0, io.err.join(''));
+    assert.match(io.out.join(''), /^Run {8}[0-9a-f-]+: .*\nLocation {3}Germany \(DEU\)/);
+    assert.equal(await main(['regions', '--run', 'no-such-run', '--out', 'store'], io), 2);
+  });
+
   it('exits 2 with a clear message on bad arguments and an unknown country', async () => {
     const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-bad-')));
     assert.equal(await main(['run', '--pue', 'lots', '--', 'true'], io), 2);
