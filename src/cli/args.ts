@@ -41,6 +41,8 @@ export interface RegionsArgs {
   /** The run store's folder for --run (as `run --out`). */
   readonly outDir?: string;
   readonly json: boolean;
+  /** With --json: the whole ranking (origin, filters, excluded regions), not only the ranked rows. */
+  readonly full: boolean;
   readonly limit?: number;
 }
 
@@ -198,10 +200,10 @@ function coordinates(flags: Flags, name: string): { latitude: number; longitude:
   return { latitude, longitude };
 }
 
-const REGIONS_FLAGS = new Set(['provider', 'country', 'continent', 'max-distance-km', 'near', 'measured-only', 'energy-kwh', 'run', 'from', 'out', 'json', 'limit']);
+const REGIONS_FLAGS = new Set(['provider', 'country', 'continent', 'max-distance-km', 'near', 'measured-only', 'energy-kwh', 'run', 'from', 'out', 'json', 'full', 'limit']);
 
 function parseRegions(tokens: readonly string[]): RegionsArgs {
-  const { flags, lists, positionals, rest } = readFlags(tokens, new Set(['json', 'measured-only']), REGIONS_FLAGS, new Set(['provider', 'country', 'continent']));
+  const { flags, lists, positionals, rest } = readFlags(tokens, new Set(['json', 'full', 'measured-only']), REGIONS_FLAGS, new Set(['provider', 'country', 'continent']));
   if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for regions.`);
   if (flags.has('energy-kwh') && flags.has('run')) throw new UsageError('Give either --energy-kwh or --run, not both.');
   return {
@@ -217,6 +219,7 @@ function parseRegions(tokens: readonly string[]): RegionsArgs {
     from: text(flags, 'from'),
     outDir: text(flags, 'out'),
     json: flags.has('json'),
+    full: flags.has('full'),
     limit: positiveNumber(flags, 'limit', { min: 1, max: 100_000, integer: true }),
   };
 }
@@ -294,7 +297,7 @@ export const USAGE = `Usage:
                    [--project NAME] [--experiment NAME] [--tracking-mode process|machine]
                    [--out DIR] [--sysfs-root DIR] [--nvidia-smi PATH] [--quiet] -- <command> [args...]
   carbon-meter regions [--provider P]... [--country C]... [--continent NAME]... [--max-distance-km N] [--near LAT,LON]
-                       [--measured-only] [--energy-kwh N | --run ID] [--from PLACE] [--out DIR] [--limit N] [--json]
+                       [--measured-only] [--energy-kwh N | --run ID] [--from PLACE] [--out DIR] [--limit N] [--json [--full]]
   carbon-meter intensity [--country C] [--region R] [--cloud provider:region] [--zone Z] [--live] [--run ID] [--out DIR] [--json]
   carbon-meter report [<DIR or run id or run file>] [--format md|html|json|csv] [--out DIR]
   carbon-meter doctor [--sysfs-root DIR] [--nvidia-smi PATH] [--json]

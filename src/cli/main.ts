@@ -100,6 +100,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 if (require.main === module) {
+  // `carbon-meter regions | head`: a reader that went away is not an error; stop quietly as other tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
   void main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,

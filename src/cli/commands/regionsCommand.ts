@@ -103,8 +103,12 @@ export async function runRegionsCommand(args: RegionsArgs, context: RegionsConte
     throw error instanceof RankingInputError ? new UsageError(error.message) : error;
   }
   const shown = args.limit ? ranking.ranked.slice(0, args.limit) : ranking.ranked;
-  if (args.json) {
+  if (args.json && args.full) {
     return `${JSON.stringify({ runId: run?.id, energyKWh: ranking.energyKWh, origin: ranking.origin, filters, ranked: shown, excluded: ranking.excluded }, null, 2)}\n`;
+  }
+  if (args.json) {
+    // The engine issue's contract: an array, lowest first, each row naming its `country`.
+    return `${JSON.stringify(shown.map((row) => ({ provider: row.provider, region: row.region, country: row.countryIso3, ...row })), null, 2)}\n`;
   }
   return formatRanking(ranking, shown, run);
 }

@@ -80,7 +80,7 @@ describe('carbon-meter CLI', () => {
   it('prints the regions as JSON sorted by intensity', async () => {
     const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-regions-')));
     assert.equal(await main(['regions', '--provider', 'gcp', '--energy-kwh', '1', '--json'], io), 0);
-    const { ranked } = JSON.parse(io.out.join('')) as { ranked: { provider: string; emissionsKg: number }[] };
+    const ranked = JSON.parse(io.out.join('')) as { provider: string; emissionsKg: number }[];
     assert.ok(ranked.length > 20 && ranked.every((row) => row.provider === 'gcp' && row.emissionsKg >= 0));
     assert.equal(await main(['regions', '--continent', 'Atlantis'], io), 2);
     assert.match(io.err.join(''), /Unknown continent "Atlantis"/);
@@ -92,7 +92,7 @@ describe('carbon-meter CLI', () => {
     assert.equal(await main(['run', '--country', 'DE', '--out', 'store', '--quiet', '--', 'true'], io), 0, io.err.join(''));
     const [runFile] = readdirSync(join(cwd, 'store/runs'));
     const record = JSON.parse(readFileSync(join(cwd, 'store/runs', runFile as string), 'utf8')) as RunRecord;
-    assert.equal(await main(['regions', '--run', record.id.slice(0, 8), '--out', 'store', '--json'], io), 0, io.err.join(''));
+    assert.equal(await main(['regions', '--run', record.id.slice(0, 8), '--out', 'store', '--json', '--full'], io), 0, io.err.join(''));
     const ranking = JSON.parse(io.out.join('')) as { runId: string; energyKWh: number; origin: { label: string; emissionsKg: number } };
     assert.deepEqual([ranking.runId, ranking.energyKWh, ranking.origin.label], [record.id, record.energyKWh, 'Germany']);
     assert.ok(Math.abs(ranking.origin.emissionsKg - record.emissionsKg) <= 1e-15);

@@ -26,9 +26,22 @@ const regions = (tokens: string[]): RegionsArgs => {
   assert.equal(args.command, 'regions');
   return args as RegionsArgs;
 };
-const json = async (tokens: string[], ctx = context()) => JSON.parse(await runRegionsCommand(regions([...tokens, '--json']), ctx)) as RegionRanking & { runId?: string };
+const json = async (tokens: string[], ctx = context()) => JSON.parse(await runRegionsCommand(regions([...tokens, '--json', '--full']), ctx)) as RegionRanking & { runId?: string };
 
 describe('carbon-meter regions', () => {
+  it('prints --json as an array, lowest emissions first, each row with provider, region, country, intensity, PUE and emissions', async () => {
+    const rows = JSON.parse(await runRegionsCommand(regions(['--provider', 'gcp', '--energy-kwh', '2', '--json']), context())) as {
+      provider: string; region: string; country: string; gridIntensityGramsPerKWh: number; pue: number; emissionsKg: number;
+    }[];
+    assert.ok(Array.isArray(rows) && rows.length > 20);
+    for (const row of rows) {
+      assert.equal(row.provider, 'gcp');
+      assert.match(row.country, /^[A-Z]{3}$/);
+      assert.ok(Math.abs(row.emissionsKg - (2 * row.pue * row.gridIntensityGramsPerKWh) / 1000) < 1e-12);
+    }
+    for (let index = 1; index < rows.length; index++) assert.ok((rows[index - 1]?.emissionsKg ?? NaN) <= (rows[index]?.emissionsKg ?? NaN));
+  });
+
   it('ranks by emissions with savings against here, from the location and the time zone', async () => {
     const ranking = await json(['--provider', 'aws', '--provider', 'gcp', '--energy-kwh', '10', '--from', 'FR']);
     assert.ok(ranking.ranked.length > 40);
