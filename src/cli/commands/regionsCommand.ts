@@ -108,7 +108,7 @@ export async function runRegionsCommand(args: RegionsArgs, context: RegionsConte
   }
   if (args.json) {
     // The engine issue's contract: an array, lowest first, each row naming its `country`.
-    return `${JSON.stringify(shown.map((row) => ({ provider: row.provider, region: row.region, country: row.countryIso3, ...row })), null, 2)}\n`;
+    return `${JSON.stringify(shown.map((row) => ({ country: row.countryIso3, ...row })), null, 2)}\n`;
   }
   return formatRanking(ranking, shown, run);
 }
