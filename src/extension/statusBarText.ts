@@ -68,7 +68,7 @@ export function statusBarContent(input: StatusBarInput): StatusBarContent {
   }
   if (input.intensityGramsPerKWh !== undefined) {
     lines.push('', `Grid intensity: ${formatSignificant(input.intensityGramsPerKWh)} gCO₂e/kWh in ${input.locationLabel ?? 'an unknown place'}`
-      + `${input.locationIsGuess ? ' (*guessed from the time zone*: set `carbonMeter.country`)' : ''}`
+      + `${input.locationIsGuess ? ' (set `carbonMeter.country` to the real one)' : ''}`
       + `${input.pue === undefined ? '' : `, PUE ${formatSignificant(input.pue)}`}`);
     if (input.intensitySource) lines.push('', `Source: ${input.intensitySource}`);
   }

@@ -13,11 +13,16 @@ import {
   DiagnosticsView, MAX_ID_LENGTH, MAX_RUN_SUMMARIES, MAX_SAMPLES, MAX_SHORT_LIST, MAX_STRING_LENGTH, RunSummaryView, RunView, SampleView,
 } from '../../protocol/panelMessages';
 
-/** "France (FRA)", "California, United States (USA)" or "gcp:europe-west1 (Belgium)". */
+/**
+ * "France (FRA)", "CA, United States (USA)" or "gcp:europe-west1 (Belgium)"; a location guessed from the
+ * time zone says so, since its intensity may be far from the real one.
+ */
 export function locationLabel(location: RunLocation): string {
   const country = `${location.countryName} (${location.countryIso3})`;
-  if (location.cloudProvider) return `${location.cloudProvider}:${location.cloudRegion ?? '?'} (${location.countryName})`;
-  return location.region ? `${location.region}, ${country}` : country;
+  const place = location.cloudProvider
+    ? `${location.cloudProvider}:${location.cloudRegion ?? '?'} (${location.countryName})`
+    : location.region ? `${location.region}, ${country}` : country;
+  return location.basis === 'time-zone-guess' ? `${place}, guessed from the time zone` : place;
 }
 
 /** A string the protocol's validator accepts: long command lines are cut, never rejected. */

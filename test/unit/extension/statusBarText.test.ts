@@ -20,7 +20,9 @@ describe('statusBarContent', () => {
   });
 
   it('says when the location is a guess from the time zone', () => {
-    assert.match(statusBarContent({ ...idle, locationIsGuess: true }).tooltip, /guessed from the time zone/);
+    const tooltip = statusBarContent({ ...idle, locationLabel: 'France (FRA), guessed from the time zone', locationIsGuess: true }).tooltip;
+    assert.match(tooltip, /France \(FRA\), guessed from the time zone \(set `carbonMeter\.country` to the real one\)/);
+    assert.doesNotMatch(statusBarContent(idle).tooltip, /carbonMeter\.country/);
   });
 
   it('falls back to the name while the intensity is not known yet', () => {

@@ -75,6 +75,7 @@ describe('runViews', () => {
     assert.equal(locationLabel(location), 'France (FRA)');
     assert.equal(locationLabel({ ...location, countryIso3: 'USA', countryName: 'United States', region: 'CA' }), 'CA, United States (USA)');
     assert.equal(locationLabel({ ...location, countryName: 'Belgium', cloudProvider: 'gcp', cloudRegion: 'europe-west1' }), 'gcp:europe-west1 (Belgium)');
+    assert.equal(locationLabel({ ...location, basis: 'time-zone-guess' }), 'France (FRA), guessed from the time zone');
   });
 
   it('maps a store summary with its intensity and PUE', () => {
