@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { createRunDir, ensureInstalled, removeRunDir, repoRoot, startCodeServer, tail } from './codeServer.mjs';
 import { launchBrowser, startMemorySampler } from './browser.mjs';
 
-const TIMEOUT_MS = Number(process.env.CARBON_METER_INTEGRATION_TIMEOUT_MS ?? 300_000);
+const TIMEOUT_MS = Number(process.env.CARBON_METER_INTEGRATION_TIMEOUT_MS ?? 180_000);
 // The workbench's own start-up chatter, which comes through the same log as mocha's reporter.
 const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional builtin extensions|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Updating additional builtin extensions cache|Timed out waiting for authentication provider)/;
 const started = Date.now();
@@ -51,7 +51,9 @@ try {
     browserLog.push(line);
     if (!WORKBENCH_NOISE.test(line)) console.log(line);
   });
-  const exited = new Promise((resolve) => void page.exposeFunction('codeAutomationExit', (exitCode) => resolve(exitCode)));
+  let resolveExit;
+  const exited = new Promise((resolve) => { resolveExit = resolve; });
+  await page.exposeFunction('codeAutomationExit', (exitCode) => resolveExit(exitCode));
   const authority = `127.0.0.1:${server.port}`;
   const payload = [
     ['extensionDevelopmentPath', `vscode-remote://${authority}${repoRoot}`],
@@ -66,7 +68,6 @@ try {
   clearTimeout(timer);
   if (result === 'timeout') {
     await page.screenshot({ path: join(run.dir, 'integration-timeout.png') }).catch(() => {});
-    writeFileSync(join(run.dir, 'browser-console.log'), browserLog.join('\n'));
     console.error(`integration: no result within ${TIMEOUT_MS / 1000} s; screenshot and browser console in ${run.dir}`);
   } else {
     code = result;
