@@ -153,7 +153,8 @@ function chartOptions(yTitle: string): ChartOptions<'line'> {
         min: 0,
         bounds: 'data',
         title: { display: true, text: SECONDS_TITLE },
-        ticks: { maxTicksLimit: 8, precision: 0, maxRotation: 0, minRotation: 0, callback: formatTick },
+        // The axis ends at the newest sample; a tick there (30.7 → "31") would crowd the round one before it.
+        ticks: { maxTicksLimit: 8, precision: 0, maxRotation: 0, minRotation: 0, includeBounds: false, callback: formatTick },
       },
       y: {
         type: 'linear',
