@@ -35,6 +35,8 @@ export interface ProcReadOptions {
    * opened again. False for files that may be empty (a children file of a childless thread).
    */
   readonly emptyMeansStale: boolean;
+  /** False for a file read once in a while: it is closed after the read (an already kept descriptor stays). Default true. */
+  readonly keepOpen?: boolean;
 }
 
 /** One file's content, and whether it came through a descriptor kept from an earlier read. */
@@ -80,7 +82,7 @@ export class ProcFileReader {
       return undefined;
     }
     const text = readWholeFd(fd);
-    if (text === undefined || cachedFdCount >= MAX_CACHED_PROC_FDS) {
+    if (text === undefined || options.keepOpen === false || cachedFdCount >= MAX_CACHED_PROC_FDS) {
       closeSync(fd);
       return text === undefined ? undefined : { text, viaKeptFd: false };
     }

@@ -3,6 +3,7 @@ import { ProcFileReader } from './procFileReader';
 
 const STALE_WHEN_EMPTY = { emptyMeansStale: true } as const;
 const MAY_BE_EMPTY = { emptyMeansStale: false } as const;
+const MAY_BE_EMPTY_READ_ONCE = { emptyMeansStale: false, keepOpen: false } as const;
 
 /** A process's stat, and whether the process has not run since its last full read. */
 export interface StatRead {
@@ -10,6 +11,8 @@ export interface StatRead {
   readonly stat: ProcPidStat;
   /** The process has not run since its last full read (its schedstat did not move): it forked nothing. */
   readonly unchanged: boolean;
+  /** The process ran since its last read: its schedstat was compared with the last one and moved. */
+  readonly ran: boolean;
 }
 
 /**
@@ -46,8 +49,10 @@ export class ProcStatReader {
     const schedstat = sched?.text;
     const last = this.lastRead.get(pid);
     // Only through a kept descriptor is the schedstat known to be the same process's as last time.
-    const unchanged = sched?.viaKeptFd === true && last !== undefined && last.schedstat === schedstat && last.stat.threadCount <= 1;
-    if (unchanged && mayReuse) return { stat: last.stat, unchanged };
+    const compared = sched?.viaKeptFd === true && last !== undefined;
+    const unchanged = compared && last.schedstat === schedstat && last.stat.threadCount <= 1;
+    const ran = compared && last.schedstat !== schedstat;
+    if (unchanged && mayReuse) return { stat: last.stat, unchanged, ran };
     const text = this.files.read(pid, 'stat', STALE_WHEN_EMPTY)?.text;
     let stat: ProcPidStat | undefined;
     try {
@@ -60,12 +65,12 @@ export class ProcStatReader {
       return undefined;
     }
     this.lastRead.set(pid, { stat, schedstat });
-    return { stat, unchanged };
+    return { stat, unchanged, ran };
   }
 
-  /** The children file of thread `tid` of process `pid`, through the same kept descriptors. */
-  readChildrenFile(pid: number, tid: string): string | undefined {
-    return this.files.read(pid, `task/${tid}/children`, MAY_BE_EMPTY)?.text;
+  /** The children file of thread `tid` of process `pid`; its descriptor is kept for the next read when `keepOpen`. */
+  readChildrenFile(pid: number, tid: string, keepOpen: boolean): string | undefined {
+    return this.files.read(pid, `task/${tid}/children`, keepOpen ? MAY_BE_EMPTY : MAY_BE_EMPTY_READ_ONCE)?.text;
   }
 
   /** Forgets every pid that `keep` rejects and closes its descriptors. */

@@ -146,6 +146,10 @@ class ChildrenFileScanner implements TreeScanner {
     const members = new Map<number, ProcPidStat>();
     const queue: ProcPidStat[] = [];
     const unchanged = new Set<ProcPidStat>();
+    // Members whose children files are read sample after sample (they run, or have several threads, which
+    // are always read fully) keep those descriptors; the others' files are read once in a while and closed,
+    // which saves a third of the descriptors all trackers share (MAX_CACHED_PROC_FDS).
+    const rereadEachSample = new Set<ProcPidStat>();
     for (const seed of seeds) {
       if (members.has(seed.pid)) continue;
       const previous = seed.startTimeTicks !== undefined;
@@ -155,12 +159,13 @@ class ChildrenFileScanner implements TreeScanner {
       members.set(stat.pid, stat);
       queue.push(stat);
       if (read?.unchanged === true && depth !== 'all') unchanged.add(stat);
+      if (read?.ran === true || stat.threadCount > 1) rereadEachSample.add(stat);
     }
     for (let next = queue.pop(); next; next = queue.pop()) {
       // A member that has not run since its children were last listed has forked nothing since;
       // children it gained by reparenting come with a member's exit, after which the tree rescans fresh.
       if (unchanged.has(next)) continue;
-      for (const childPid of this.readChildPids(next)) {
+      for (const childPid of this.readChildPids(next, rereadEachSample.has(next))) {
         if (members.has(childPid)) continue;
         const child = this.reader.read(childPid, false, false)?.stat;
         if (!child || !isChildOf(child, next)) continue;
@@ -178,7 +183,7 @@ class ChildrenFileScanner implements TreeScanner {
 
   // `children` lists the children forked by one thread, so a multi-threaded parent needs each thread's file.
   // A single-threaded process's only thread id is its pid, which saves listing `task/`.
-  private readChildPids(parent: ProcPidStat): number[] {
+  private readChildPids(parent: ProcPidStat, keepOpen: boolean): number[] {
     const taskDir = join(this.procRoot, String(parent.pid), 'task');
     let threadIds: string[];
     if (parent.threadCount <= 1) {
@@ -192,7 +197,7 @@ class ChildrenFileScanner implements TreeScanner {
     }
     const pids: number[] = [];
     for (const tid of threadIds) {
-      const text = this.reader.readChildrenFile(parent.pid, tid);
+      const text = this.reader.readChildrenFile(parent.pid, tid, keepOpen);
       if (!text) continue;
       for (const word of text.split(' ')) {
         const pid = Number(word);

@@ -251,6 +251,20 @@ for (const scanMode of ['full-scan', 'children-file'] as ProcessScanMode[]) {
       assert.equal(after.cpuTicks, 35);
     });
 
+    if (scanMode === 'children-file') {
+      it('keeps the descriptor of a children file only for a member that runs, whose children file is read each sample', async () => {
+        const openFds = () => readdirSync('/proc/self/fd').length;
+        const before = openFds();
+        const quiet: FakeProcess[] = [{ pid: ROOT, ppid: 1 }, { pid: 101, ppid: ROOT }, { pid: 102, ppid: ROOT }];
+        await sampleWith(quiet);
+        await tracker.sample();
+        // schedstat and stat of each of the three members.
+        assert.equal(openFds() - before, 6);
+        await sampleWith([{ pid: ROOT, ppid: 1 }, { pid: 101, ppid: ROOT, utime: 5 }, { pid: 102, ppid: ROOT }]);
+        assert.equal(openFds() - before, 7);
+      });
+    }
+
     it('closes its /proc descriptors on dispose and on finish', async () => {
       const openFds = () => readdirSync('/proc/self/fd').length;
       const before = openFds();
