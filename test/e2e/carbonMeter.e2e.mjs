@@ -41,7 +41,7 @@ const { context, page } = await launchBrowser(run);
 const sampler = startMemorySampler(() => ({ 'code-server': server.pid, 'driver+chromium': process.pid }));
 page.setDefaultTimeout(20_000);
 const workbench = new Workbench(page);
-const steps = new Steps(page, run.dir);
+const steps = new Steps(page, run.dir, () => workbench.visibleMessages());
 const status = workbench.statusItem('gCO₂e');
 const statusText = async () => (await status.first().innerText()).trim();
 const state = {};

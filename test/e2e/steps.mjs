@@ -3,10 +3,14 @@
 import { join } from 'node:path';
 
 export class Steps {
-  /** @param page playwright page; @param artifactsDir where failure screenshots go */
-  constructor(page, artifactsDir) {
+  /**
+   * @param page playwright page; @param artifactsDir where failure screenshots go
+   * @param diagnose async () => string: what the page shows that may explain a failure (dialogs, notifications)
+   */
+  constructor(page, artifactsDir, diagnose = async () => '') {
     this.page = page;
     this.artifactsDir = artifactsDir;
+    this.diagnose = diagnose;
     this.results = [];
     this.failed = undefined;
   }
@@ -32,9 +36,11 @@ export class Steps {
       const seconds = (Date.now() - started) / 1000;
       const screenshot = join(this.artifactsDir, `failure-${this.results.length + 1}.png`);
       await this.page.screenshot({ path: screenshot, timeout: 10_000 }).catch(() => {});
+      const shown = await this.diagnose().catch((diagnoseError) => `(could not read the page: ${diagnoseError.message})`);
       this.failed = { name, error, screenshot };
       this.results.push({ name, status: 'failed', seconds });
-      console.log(`  ✘ ${name} (${seconds.toFixed(1)} s)\n    ${String(error.stack ?? error).split('\n').join('\n    ')}\n    screenshot: ${screenshot}`);
+      console.log(`  ✘ ${name} (${seconds.toFixed(1)} s)\n    ${String(error.stack ?? error).split('\n').join('\n    ')}`
+        + `${shown ? `\n    the page shows: ${shown}` : ''}\n    screenshot: ${screenshot}`);
       return undefined;
     } finally {
       clearTimeout(timer);

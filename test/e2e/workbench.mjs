@@ -89,6 +89,12 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
   }
 
+  /** The text of open dialogs and notification toasts, for failure reports. */
+  async visibleMessages() {
+    const texts = await this.page.locator('.monaco-dialog-box, .notifications-toasts .notification-toast').allInnerTexts();
+    return texts.map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' | ');
+  }
+
   /** The content of the (only) webview: outer iframe.webview.ready → inner iframe#active-frame. */
   webview() {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
