@@ -51,6 +51,7 @@ export interface SamplerTotals {
 }
 
 const COMPONENTS: readonly ComponentKind[] = ['cpu', 'gpu', 'ram'];
+const NO_PIDS: ReadonlySet<number> = new Set();
 const zeroByComponent = (): Record<ComponentKind, number> => ({ cpu: 0, gpu: 0, ram: 0 });
 
 /**
@@ -213,7 +214,8 @@ export class Sampler implements Disposable, IntervalListener {
         treeResidentBytes: task?.residentBytes ?? 0,
         gpuDevices: interval.gpuDeviceEnergy,
         gpuProcesses: interval.gpuProcesses,
-        treePids: new Set(task?.pids ?? []),
+        // Only GPU attribution looks pids up: no set of the tree's pids for a machine without GPU processes.
+        treePids: interval.gpuProcesses.length > 0 ? new Set(task?.pids ?? []) : NO_PIDS,
       })
       : { energyJoules: machineJoules, cpuShare: 1, ramShare: 1, gpuShare: 1 };
 
