@@ -41,11 +41,14 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     registerCommands({ tracker: runTracker, tasks, terminals, panel, exporter }),
   );
-  // After activation returns: the first status text reads the intensity table, and runs a crashed
-  // window left behind are recovered as `interrupted`.
+  // After activation returns: the first status text reads the intensity table, runs a crashed window
+  // left behind are recovered as `interrupted`, and the power sources are probed once, so a task's run
+  // starts within a tick of its process rather than after the probe (a second or more on a busy machine).
   setTimeout(() => {
     statusBar.update();
-    void runTracker.currentEngine().store.recoverInterrupted().catch((error: Error) => warn(`could not recover interrupted runs: ${error.message}`));
+    const engine = runTracker.currentEngine();
+    void engine.store.recoverInterrupted().catch((error: Error) => warn(`could not recover interrupted runs: ${error.message}`));
+    void engine.powerSources().catch((error: Error) => console.error('Carbon Meter: probing the power sources failed', error));
   }, 0);
 }
 

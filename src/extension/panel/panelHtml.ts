@@ -19,22 +19,36 @@ export interface PanelHtmlOptions {
   readonly codiconsUri: string;
 }
 
-/** Characters that would end a CSP source expression or directive if they reached the policy. */
-const CSP_BREAKING = /[;,'"\s<>]/;
+/**
+ * Characters that would end a directive or the policy, or leave the HTML attribute. Quotes are allowed
+ * only in `'self'`: code-server's `webview.cspSource` is `'self' https://*.vscode-cdn.net`, while a
+ * quoted keyword such as 'unsafe-inline' would widen the policy.
+ */
+const CSP_BREAKING = /[;,"<>\r\n]/;
+const isSafeSourceExpression = (token: string): boolean => token === "'self'" || !token.includes("'");
 const NONCE_PATTERN = /^[A-Za-z0-9+/_=-]{16,}$/;
 
-/** The panel's full HTML document. Throws a RangeError for a nonce or CSP source that could widen the policy. */
-export function renderPanelHtml(options: PanelHtmlOptions): string {
-  const { cspSource, nonce } = options;
+/**
+ * The webviews' Content-Security-Policy: nothing by default, the nonce'd script, and styles, fonts and
+ * images from the extension only. Throws a RangeError for a nonce or CSP source that could widen it.
+ */
+export function webviewContentSecurityPolicy(cspSource: string, nonce: string): string {
   if (!NONCE_PATTERN.test(nonce)) throw new RangeError('The panel nonce must be at least 16 base64 or hex characters');
-  if (cspSource.length === 0 || CSP_BREAKING.test(cspSource)) throw new RangeError(`Unusable CSP source: ${JSON.stringify(cspSource)}`);
-  const csp = [
+  const tokens = cspSource.split(/[ \t]+/).filter((token) => token !== '');
+  if (tokens.length === 0 || CSP_BREAKING.test(cspSource) || !tokens.every(isSafeSourceExpression)) throw new RangeError(`Unusable CSP source: ${JSON.stringify(cspSource)}`);
+  return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
   ].join('; ');
+}
+
+/** The panel's full HTML document. Throws a RangeError for a nonce or CSP source that could widen the policy. */
+export function renderPanelHtml(options: PanelHtmlOptions): string {
+  const { nonce } = options;
+  const csp = webviewContentSecurityPolicy(options.cspSource, nonce);
   const attr = escapeAttribute;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -135,6 +149,6 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 }
 
 /** For a double-quoted attribute value: the policy's own single quotes stay readable. */
-function escapeAttribute(text: string): string {
+export function escapeAttribute(text: string): string {
   return text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }

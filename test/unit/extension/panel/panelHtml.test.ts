@@ -75,8 +75,15 @@ describe('panel HTML', () => {
     for (const nonce of ['', 'short', "abcdefghijklmnop' 'unsafe-inline", 'abcdefghijklmnop"q']) {
       assert.throws(() => renderPanelHtml({ ...OPTIONS, nonce }), RangeError, nonce);
     }
-    for (const cspSource of ['', "https://a; script-src 'unsafe-inline'", 'https://a https://b', 'https://a,']) {
+    for (const cspSource of ['', ' ', "https://a; script-src 'unsafe-inline'", "https://a 'unsafe-inline'", "'unsafe-eval'", 'https://a,', 'https://a"><script>', 'https://a\nscript-src *']) {
       assert.throws(() => renderPanelHtml({ ...OPTIONS, cspSource }), RangeError, cspSource);
+    }
+  });
+
+  it('accepts the CSP sources VS Code and code-server give: one host, or several expressions with \'self\'', () => {
+    for (const cspSource of ["'self' https://*.vscode-cdn.net", 'https://a https://b', 'vscode-webview://abc']) {
+      const html = renderPanelHtml({ ...OPTIONS, cspSource });
+      assert.ok(html.includes(`style-src ${cspSource};`), cspSource);
     }
   });
 
