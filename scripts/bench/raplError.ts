@@ -35,6 +35,9 @@ export async function measureRaplError(durationMs: number, intervalMs: number): 
       integratedMs += sample.intervalMs;
       samples++;
     });
+    // The fake counters move on this process's event loop, which the synchronous probes above held up for a
+    // few ms; a real counter moves on its own. Let them catch up so the first read is as fresh as the last.
+    await sleep(5 * FAKE_COUNTER_TICK_MS);
     await sampler.start();
     await sleep(durationMs);
     const totals = await sampler.stop();
