@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CarbonEngine } from '../../src/engine/engine';
@@ -30,6 +30,22 @@ async function medianCpuMsPerCall(perBatch: number, step: () => Promise<unknown>
   const batches: number[] = [];
   for (let batch = 0; batch < BATCHES; batch++) batches.push(await cpuMsPerCall(perBatch, step));
   return median(batches);
+}
+
+/**
+ * The floor of a sample's cost: the reads alone, with no logic around them. One positioned read per
+ * member of its kept `schedstat` (the least a tree sample does to learn whether a process ran), plus
+ * `/proc/stat` and `/proc/meminfo`. Returns the step and a function that closes the descriptors.
+ */
+function bareReads(pids: readonly number[]): { step: () => Promise<void>; close: () => void } {
+  const fds = [...pids.map((pid) => `/proc/${pid}/schedstat`), '/proc/stat', '/proc/meminfo'].map((path) => openSync(path, 'r'));
+  const buffer = Buffer.alloc(65_536);
+  return {
+    step: async () => {
+      for (const fd of fds) buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    },
+    close: () => fds.forEach((fd) => closeSync(fd)),
+  };
 }
 
 async function waitForTreeSize(tracker: ProcessTreeTracker, size: number, timeoutMs: number): Promise<number> {
@@ -82,6 +98,14 @@ export async function measureSampleCost(dataDir: string, samples: number): Promi
       await wholeMachine.start();
       await cpuMsPerCall(warmUp, () => machine.sampleNow());
       const withSecondRunMs = await medianCpuMsPerCall(perBatch, () => machine.sampleNow());
+      const bare = bareReads((await tracker.sample()).pids);
+      let bareReadsMs: number;
+      try {
+        await cpuMsPerCall(warmUp, bare.step);
+        bareReadsMs = await medianCpuMsPerCall(perBatch, bare.step);
+      } finally {
+        bare.close();
+      }
       const sourceNames = [sources.cpu?.id, ...sources.gpu.map((source) => source.id), sources.ram?.id].filter(Boolean).join(' + ');
       return [
         atMost('CPU time per sample, 100-process tree', perSampleMs, 'ms', 0.3, `median of ${BATCHES} batches of ${perBatch} after ${warmUp} warm-up; sources ${sourceNames}`),
@@ -89,6 +113,7 @@ export async function measureSampleCost(dataDir: string, samples: number): Promi
         context('  the rest: sources, /proc/stat, /proc/meminfo', perSampleMs - perTreeScanMs, 'ms', 'the difference of the two rows above'),
         context('CPU time per tick, the same run + a whole-machine run', withSecondRunMs, 'ms', 'both runs fed by one reading of the sources'),
         context(`CPU time per sample, the run's first ${FULL_READ_EVERY_SAMPLES} samples`, coldMs, 'ms', 'before V8 has optimised the code'),
+        context('floor: the same reads with no logic', bareReadsMs, 'ms', `${treeSize} kept schedstat descriptors + /proc/stat + /proc/meminfo, one pread each`),
       ];
     } finally {
       wholeMachine.dispose();
