@@ -115,6 +115,7 @@ class ProcessTreeAccount implements ProcessTreeTracker {
   private lastCpuTicks = 0;
   private scanner: TreeScanner | undefined;
   private samplesTaken = 0;
+  private lastSummary: ProcessTreeSample | undefined;
 
   constructor(options: ProcessTreeOptions) {
     this.procRoot = options.procRoot;
@@ -136,6 +137,8 @@ class ProcessTreeAccount implements ProcessTreeTracker {
     for (const member of this.members.values()) seeds.push(member.stat);
     const depth = this.samplesTaken++ % FULL_READ_EVERY_SAMPLES === 0 ? 'stats' : 'changed';
     let live = this.scanner.scan(seeds, depth);
+    // The common case of a tree that is idle or waiting: every member's stat is the very one it had.
+    if (this.lastSummary && this.unchangedIn(live)) return this.lastSummary;
     if (this.anyMemberExited(live)) live = this.scanner.scan(seeds, 'all');
     this.update(live);
     return this.summarize();
@@ -151,6 +154,13 @@ class ProcessTreeAccount implements ProcessTreeTracker {
 
   dispose(): void {
     this.scanner?.dispose();
+  }
+
+  /** Whether the scan found exactly the members of the last sample, each with the same stat, and no debt is pending. */
+  private unchangedIn(live: ReadonlyMap<number, ProcPidStat>): boolean {
+    if (live.size !== this.members.size) return false;
+    for (const [pid, member] of this.members) if (member.debtTicks !== 0 || live.get(pid) !== member.stat) return false;
+    return true;
   }
 
   /** Whether a member vanished or turned zombie since the last sample: its children were reparented. */
@@ -237,7 +247,8 @@ class ProcessTreeAccount implements ProcessTreeTracker {
       }
     }
     this.lastCpuTicks = Math.max(this.lastCpuTicks, totalTicks);
-    return { cpuTicks: this.lastCpuTicks, residentBytes: rssPages * this.pageSizeBytes, pids, rootAlive };
+    this.lastSummary = { cpuTicks: this.lastCpuTicks, residentBytes: rssPages * this.pageSizeBytes, pids, rootAlive };
+    return this.lastSummary;
   }
 }
 
