@@ -150,12 +150,17 @@ class ChildrenFileScanner implements TreeScanner {
     // are always read fully) keep those descriptors; the others' files are read once in a while and closed,
     // which saves a third of the descriptors all trackers share (MAX_CACHED_PROC_FDS).
     const rereadEachSample = new Set<ProcPidStat>();
+    // Whether a pid was read that is not a member now, whose descriptors must then be closed.
+    let dropped = false;
     for (const seed of seeds) {
       if (members.has(seed.pid)) continue;
       const previous = seed.startTimeTicks !== undefined;
       const read = this.reader.read(seed.pid, previous, depth === 'changed');
       const stat = read?.stat;
-      if (!isSameProcess(stat, seed)) continue;
+      if (!isSameProcess(stat, seed)) {
+        dropped = true;
+        continue;
+      }
       members.set(stat.pid, stat);
       queue.push(stat);
       if (read?.unchanged === true && depth !== 'all') unchanged.add(stat);
@@ -168,12 +173,16 @@ class ChildrenFileScanner implements TreeScanner {
       for (const childPid of this.readChildPids(next, rereadEachSample.has(next))) {
         if (members.has(childPid)) continue;
         const child = this.reader.read(childPid, false, false)?.stat;
-        if (!child || !isChildOf(child, next)) continue;
+        if (!child || !isChildOf(child, next)) {
+          dropped = true;
+          continue;
+        }
         members.set(child.pid, child);
         queue.push(child);
       }
     }
-    this.reader.retainOnly((pid) => members.has(pid));
+    // Every pid read was a seed (a member of the last scan) or a child admitted now: nothing to close.
+    if (dropped) this.reader.retainOnly((pid) => members.has(pid));
     return members;
   }
 
