@@ -1,4 +1,5 @@
-// Three bundles: the extension host (Node, vscode external), the webview (browser) and the CLI (Node).
+// Four bundles: the extension host (Node, vscode external), the two webviews (browser: the panel and the
+// Region Advisor) and the CLI (Node).
 // The CLI bundle has no externals on purpose: an engine import of `vscode` breaks its build.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,9 @@ if (existsSync('src/extension/extension.ts')) {
 }
 if (existsSync('src/webview/main.ts')) {
   bundles.push({ ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js',
+    platform: 'browser', format: 'iife' });
+  // The Region Advisor panel: its own small bundle, with only the Chart.js parts of a bar chart.
+  bundles.push({ ...common, entryPoints: ['src/webview/regionAdvisor/main.ts'], outfile: 'dist/regionAdvisor.js',
     platform: 'browser', format: 'iife' });
   // The panel's icon font: only dist/, media/ and data/ ship, so it travels in dist/codicons/
   // (codicon.css loads codicon.ttf from beside itself).

@@ -10,6 +10,8 @@ export const CommandId = {
   exportReport: 'carbonMeter.exportReport',
   copyImpactStatement: 'carbonMeter.copyImpactStatement',
   showDiagnostics: 'carbonMeter.showDiagnostics',
+  recommendRegion: 'carbonMeter.recommendRegion',
+  setElectricityMapsKey: 'carbonMeter.setElectricityMapsKey',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -3,6 +3,8 @@ import { formatEmissions } from '../engine/reports/formatQuantities';
 import { CommandId } from './commandIds';
 import { showDiagnosticsDocument } from './diagnosticsDocument';
 import type { CarbonPanel } from './panel/carbonPanel';
+import type { LiveIntensity } from './regionAdvisor/liveIntensity';
+import type { RegionAdvisor } from './regionAdvisor/regionAdvisorPanel';
 import type { ReportExporter } from './reports/reportExporter';
 import type { RunTracker } from './tracking/runTracker';
 import type { TaskTracker } from './tracking/taskTracker';
@@ -14,6 +16,8 @@ export interface CommandTargets {
   readonly terminals: TerminalTracker;
   readonly panel: CarbonPanel;
   readonly exporter: ReportExporter;
+  readonly advisor: RegionAdvisor;
+  readonly liveIntensity: LiveIntensity;
 }
 
 /** Registers every command of CommandId; each handler only calls into a surface. */
@@ -26,6 +30,8 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable {
     [CommandId.exportReport]: (runId?: unknown) => targets.exporter.export(typeof runId === 'string' ? runId : undefined),
     [CommandId.copyImpactStatement]: (runId?: unknown) => targets.exporter.copyImpactStatement(typeof runId === 'string' ? runId : undefined),
     [CommandId.showDiagnostics]: () => showDiagnosticsDocument(targets.tracker),
+    [CommandId.recommendRegion]: (runId?: unknown) => targets.advisor.recommend(typeof runId === 'string' ? runId : undefined),
+    [CommandId.setElectricityMapsKey]: () => targets.liveIntensity.promptForKey(),
   };
   return vscode.Disposable.from(...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)));
 }

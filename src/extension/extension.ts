@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { ELECTRICITY_MAPS_API_URL } from '../engine/intensity/electricityMapsProvider';
 import { CarbonPanel } from './panel/carbonPanel';
+import { LiveIntensity } from './regionAdvisor/liveIntensity';
+import { RegionAdvisor } from './regionAdvisor/regionAdvisorPanel';
 import { ReportExporter } from './reports/reportExporter';
 import { SettingsReader } from './settings/settingsReader';
 import { StatusBarCounter } from './statusBar';
@@ -33,13 +36,21 @@ export function activate(context: vscode.ExtensionContext): void {
   const panel = new CarbonPanel(context.extensionUri, runTracker, exporter);
   const tasks = new TaskTracker(runTracker, () => settings.current);
   const terminals = new TerminalTracker(runTracker);
+  const liveIntensity = new LiveIntensity({
+    secrets: context.secrets,
+    enabled: () => settings.current.liveIntensity,
+    cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'intensity').fsPath,
+    // The same override as the CLI's, for a proxy or a local test server.
+    baseUrl: process.env.CARBON_METER_ELECTRICITY_MAPS_URL || ELECTRICITY_MAPS_API_URL,
+  });
+  const advisor = new RegionAdvisor(context.extensionUri, runTracker, liveIntensity);
   context.subscriptions.push(
-    settings, runTracker, statusBar, panel, tasks, terminals,
+    settings, runTracker, statusBar, panel, tasks, terminals, advisor,
     settings.onDidChange((current) => {
       runTracker.updateSettings(current);
       statusBar.update();
     }),
-    registerCommands({ tracker: runTracker, tasks, terminals, panel, exporter }),
+    registerCommands({ tracker: runTracker, tasks, terminals, panel, exporter, advisor, liveIntensity }),
   );
   // After activation returns: the first status text reads the intensity table, runs a crashed window
   // left behind are recovered as `interrupted`, and the power sources are probed once, so a task's run

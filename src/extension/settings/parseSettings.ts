@@ -21,6 +21,8 @@ export interface CarbonMeterSettings {
   readonly storageLocation: string | undefined;
   readonly nvidiaSmiPath: string;
   readonly trackingMode: TrackingMode;
+  /** Ask Electricity Maps for here's intensity now; only with a key in SecretStorage. */
+  readonly liveIntensity: boolean;
 }
 
 /** The raw values, keyed by the name after `carbonMeter.` (e.g. `pue`). */
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: CarbonMeterSettings = {
   storageLocation: undefined,
   nvidiaSmiPath: DEFAULT_NVIDIA_SMI_PATH,
   trackingMode: 'process',
+  liveIntensity: false,
 };
 
 /** Parses every `carbonMeter.*` value; a bad value costs one warning, never an exception. */
@@ -71,6 +74,7 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
     storageLocation: parseStorageLocation(raw.storageLocation, warn),
     nvidiaSmiPath: parseNvidiaSmiPath(raw.nvidiaSmiPath, warn),
     trackingMode: parseTrackingMode(raw.trackingMode, warn),
+    liveIntensity: parseLiveIntensity(raw.liveIntensity, warn),
   };
   return { settings, warnings };
 }
@@ -130,6 +134,13 @@ export function parseTrackingMode(value: unknown, warn: Warn): TrackingMode {
   if (value === 'process' || value === 'machine') return value;
   warn(rejected('trackingMode', '"process" or "machine"', '"process"', value));
   return 'process';
+}
+
+export function parseLiveIntensity(value: unknown, warn: Warn): boolean {
+  if (isUnset(value)) return false;
+  if (typeof value === 'boolean') return value;
+  warn(rejected('liveIntensity', 'true or false', 'false (no network)', value));
+  return false;
 }
 
 /** VS Code reports an unset value as undefined, or null where the contributed default is null. */

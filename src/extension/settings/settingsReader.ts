@@ -3,7 +3,7 @@ import { DisposableObject } from '../disposableObject';
 import { CarbonMeterSettings, parseSettings, RawSettings } from './parseSettings';
 
 const SECTION = 'carbonMeter';
-const KEYS = ['country', 'region', 'cloud', 'pue', 'samplingIntervalMs', 'autoTrackTasks', 'storageLocation', 'nvidiaSmiPath', 'trackingMode'] as const;
+const KEYS = ['country', 'region', 'cloud', 'pue', 'samplingIntervalMs', 'autoTrackTasks', 'storageLocation', 'nvidiaSmiPath', 'trackingMode', 'liveIntensity'] as const;
 
 /**
  * The only reader of `carbonMeter.*`. Every value goes through parseSettings, so the rest of the

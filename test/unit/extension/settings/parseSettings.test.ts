@@ -34,13 +34,19 @@ describe('parseSettings', () => {
   it('keeps valid values, trimming text', () => {
     const { settings, warnings } = parseSettings({
       country: ' FRA ', region: 'CA', cloud: 'gcp:europe-west1', pue: 1.2, samplingIntervalMs: 500,
-      autoTrackTasks: true, storageLocation: '/tmp/runs', nvidiaSmiPath: '/usr/bin/nvidia-smi', trackingMode: 'machine',
+      autoTrackTasks: true, storageLocation: '/tmp/runs', nvidiaSmiPath: '/usr/bin/nvidia-smi', trackingMode: 'machine', liveIntensity: true,
     });
     assert.deepEqual(warnings, []);
     assert.deepEqual(settings, {
       country: 'FRA', region: 'CA', cloud: 'gcp:europe-west1', pue: 1.2, samplingIntervalMs: 500,
-      autoTrackTasks: true, storageLocation: '/tmp/runs', nvidiaSmiPath: '/usr/bin/nvidia-smi', trackingMode: 'machine',
+      autoTrackTasks: true, storageLocation: '/tmp/runs', nvidiaSmiPath: '/usr/bin/nvidia-smi', trackingMode: 'machine', liveIntensity: true,
     });
+  });
+
+  it('keeps live intensity off, with a warning, for anything but a boolean', () => {
+    const { settings, warnings } = parseSettings({ liveIntensity: 'yes' });
+    assert.equal(settings.liveIntensity, false);
+    assert.deepEqual(warnings, ['carbonMeter.liveIntensity must be true or false; using false (no network) instead of "yes".']);
   });
 
   it('replaces a PUE out of range by the default and names the setting, the value and the fallback', () => {

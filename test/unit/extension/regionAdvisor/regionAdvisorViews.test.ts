@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadIntensityData, type CloudRegion } from '../../../../src/engine/intensity/intensityTable';
+import { rankRegions } from '../../../../src/engine/intensity/regionRanking';
+import { parseAdvisorHostToPanel } from '../../../../src/protocol/regionAdvisorMessages';
+import {
+  advisorSnapshot, engineFilters, NO_FILTERS, regionPickTexts, regionSummaryMarkdown, savingText,
+} from '../../../../src/extension/regionAdvisor/regionAdvisorViews';
+import { buildRow } from '../../webview/regionAdvisor/regionRowBuilder';
+
+function cloudRegion(provider: string, region: string, overrides: Partial<CloudRegion> = {}): CloudRegion {
+  return {
+    provider, region, displayName: region, countryIso3: 'FRA', continent: 'Europe', subdivisionCode: null, subdivisionName: null,
+    zone: null, electricityMapsZone: null, latitude: null, longitude: null, gridIntensityGramsPerKWh: 100, intensityYear: 2024,
+    intensitySource: 'test', intensityBasis: 'provider', pue: 1.1, pueSource: 'test', pueBasis: 'provider', carbonFreePercent: null, carbonFreeYear: null,
+    ...overrides,
+  };
+}
+
+const RUN = { id: 'run-1', command: 'python train.py', startedAtMs: 1_700_000_000_000, energyKWh: 2 };
+const ORIGIN = { label: 'Germany', gridIntensityGramsPerKWh: 400, pue: 1 };
+
+describe('Region Advisor views', () => {
+  const regions = [
+    cloudRegion('gcp', 'clean', { gridIntensityGramsPerKWh: 20, pue: 1.1, carbonFreePercent: 95 }),
+    cloudRegion('aws', 'dirty', { gridIntensityGramsPerKWh: 500, pue: 1.2, continent: 'Asia', countryIso3: 'IND' }),
+    cloudRegion('azure', 'guess', { gridIntensityGramsPerKWh: 100, pue: null, pueSource: null, pueBasis: null, intensityBasis: 'country' }),
+    cloudRegion('aws', 'none', { gridIntensityGramsPerKWh: null }),
+  ];
+
+  it('maps a ranking onto a snapshot the panel accepts, lowest emissions first, with savings by hand', () => {
+    const ranking = rankRegions(regions, { energyKWh: RUN.energyKWh, origin: ORIGIN }, engineFilters(NO_FILTERS));
+    const snapshot = advisorSnapshot({ run: RUN, ranking, filters: NO_FILTERS, regions });
+    assert.equal(snapshot.type, 'snapshot');
+    if (snapshot.type !== 'snapshot') return;
+    assert.deepEqual(snapshot.rows.map((row) => `${row.provider}:${row.region}`), ['gcp:clean', 'azure:guess', 'aws:dirty']);
+    // Here: 2 kWh × 1.0 × 400 g = 800 g; gcp:clean: 2 × 1.1 × 20 = 44 g, a saving of 756 g (94.5 %).
+    assert.equal(snapshot.origin?.emissionsKg, 0.8);
+    const [clean, guess, dirty] = snapshot.rows;
+    assert.ok(clean && guess && dirty);
+    assert.ok(Math.abs(clean.emissionsKg - 0.044) < 1e-12);
+    assert.ok(Math.abs(clean.savingKg - 0.756) < 1e-12);
+    assert.ok(Math.abs((clean.savingPercent ?? 0) - 94.5) < 1e-9);
+    assert.equal(clean.carbonFreePercent, 95);
+    // aws:dirty: 2 × 1.2 × 500 = 1.2 kg, 0.4 kg more than here.
+    assert.ok(Math.abs(dirty.savingKg + 0.4) < 1e-12);
+    assert.deepEqual(guess.estimates, ['intensity is the country average', 'no PUE published, 1.0 assumed']);
+    assert.equal(snapshot.excludedCount, 1, 'the region without an intensity is left out, not ranked as 0');
+    assert.deepEqual(snapshot.providerChoices, ['aws', 'azure', 'gcp']);
+    assert.deepEqual(snapshot.continentChoices, ['Asia', 'Europe']);
+    assert.deepEqual(parseAdvisorHostToPanel(JSON.parse(JSON.stringify(snapshot))), snapshot);
+  });
+
+  it('turns the panel\'s filters into the engine\'s: no provider ticked off keeps all', () => {
+    assert.deepEqual(engineFilters(NO_FILTERS), { providers: undefined, continents: undefined, measuredOnly: false });
+    assert.deepEqual(engineFilters({ providers: ['gcp'], continent: 'Asia', measuredOnly: true }), { providers: ['gcp'], continents: ['Asia'], measuredOnly: true });
+    const ranking = rankRegions(regions, { energyKWh: 1, origin: ORIGIN }, engineFilters({ providers: [], continent: undefined, measuredOnly: true }));
+    assert.deepEqual(ranking.ranked.map((row) => row.region), ['clean', 'dirty']);
+  });
+
+  it('writes the quick pick item: provider:region and name, emissions and saving, data year and source', () => {
+    const texts = regionPickTexts(buildRow());
+    assert.equal(texts.label, 'gcp:europe-west6  Zürich');
+    assert.equal(texts.description, '39.9 g CO₂e · saves 786 g CO₂e (95 %)');
+    assert.match(texts.detail, /^15\.1 g\/kWh × PUE 1\.1 · 2024 · Google Cloud region carbon data 2024 · estimated: PUE is the provider average$/);
+    assert.match(regionPickTexts(buildRow({ isCurrent: true })).label, /^\$\(location\) gcp:europe-west6/);
+    assert.equal(savingText({ savingKg: -0.1, savingPercent: -12 }), 'adds 100 g CO₂e (12 %)');
+  });
+
+  it('summarises the ranking in Markdown: the baseline, the top rows, the filters', () => {
+    const markdown = regionSummaryMarkdown({
+      run: RUN, origin: { ...ORIGIN, emissionsKg: 0.8 }, filters: { providers: ['gcp'], continent: undefined, measuredOnly: true },
+      rows: [buildRow(), buildRow({ rank: 2, displayName: 'a | b', estimates: [] })],
+    });
+    assert.match(markdown, /^\*\*Where would this run emit least\?\*\* Run `python train\.py` used 2 kWh at the components; here \(Germany, 400 g\/kWh × PUE 1\.0\) it emitted 800 g CO₂e\./);
+    assert.match(markdown, /\| 1 \| gcp:europe-west6 \| Zürich \| 39\.9 g CO₂e \| 786 g CO₂e \(95 %\) \| 15\.1 \| 1\.1\* \|/);
+    assert.match(markdown, /\| a \\\| b \|/);
+    assert.match(markdown, /Filters: providers gcp; measured data only\./);
+    assert.match(regionSummaryMarkdown({ run: RUN, origin: { ...ORIGIN, emissionsKg: 0.8 }, filters: NO_FILTERS, rows: [] }), /No region matches the filters\.\n\nFilters: all regions/);
+  });
+
+  it('ranks every shipped region for a run, each with its emissions', () => {
+    const data = loadIntensityData(join(__dirname, '..', '..', '..', '..', 'data'));
+    const ranking = rankRegions(data.cloudRegions, { energyKWh: 1, origin: ORIGIN }, engineFilters(NO_FILTERS));
+    const snapshot = advisorSnapshot({ run: RUN, ranking, filters: NO_FILTERS, regions: data.cloudRegions });
+    assert.ok(snapshot.type === 'snapshot' && snapshot.rows.length >= 150 && snapshot.rows.length === ranking.ranked.length);
+    assert.ok(parseAdvisorHostToPanel(JSON.parse(JSON.stringify(snapshot))), 'the shipped data passes the panel\'s validator');
+  });
+});
