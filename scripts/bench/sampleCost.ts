@@ -12,6 +12,7 @@ import { atMost, context, Figure, median } from './figures';
 const TREE_CHILDREN = 100;
 
 const BATCHES = 10;
+const WARM_UP_SAMPLES = 2000;
 
 /** CPU time (user + system, every thread of this process) per call of `step`, in milliseconds. */
 async function cpuMsPerCall(calls: number, step: () => Promise<unknown>): Promise<number> {
@@ -86,9 +87,10 @@ export async function measureSampleCost(dataDir: string, samples: number): Promi
     const wholeMachine = new Sampler({ machine, intensityGramsPerKWh: 100, pue: 1 });
     try {
       await sampler.start();
-      // A sampler runs for minutes to hours: the figure is its steady state, once V8 has optimised the
-      // hot code, which takes on the order of a hundred samples; the cold start is shown beside it.
-      const warmUp = samples;
+      // A sampler runs for minutes to hours: the figure is its steady state, once V8 has optimised the hot
+      // code. process.cpuUsage counts the optimising compiler's background thread too, so the warm-up lasts
+      // until that work is done (about a second here); the run's first samples are shown beside it.
+      const warmUp = WARM_UP_SAMPLES;
       const coldMs = await cpuMsPerCall(FULL_READ_EVERY_SAMPLES, () => sampler.sampleNow());
       const perBatch = Math.max(1, Math.round(samples / BATCHES / FULL_READ_EVERY_SAMPLES)) * FULL_READ_EVERY_SAMPLES;
       await cpuMsPerCall(warmUp - FULL_READ_EVERY_SAMPLES, () => sampler.sampleNow());
