@@ -1,8 +1,8 @@
 // The Region Advisor panel's HTML document. A pure function, so it is unit-tested without an editor:
 // regionAdvisorPanel.ts passes the webview's URIs, its cspSource and a fresh nonce. Same strict CSP as
 // the Carbon Meter panel (panelHtml.ts). The ids are the webview's hooks (src/webview/regionAdvisor/)
-// and the end-to-end test's: `#region-table` rows are `tr[data-region="provider:region"]`, and
-// `#region-chart` is the bar chart's canvas. Keep them stable.
+// and the end-to-end test's: `#region-table` rows are `tr[data-region="provider:region"]` (with
+// `data-emissions-kg`), and `#region-chart` is the bar chart's canvas. Keep them stable.
 import { escapeAttribute, webviewContentSecurityPolicy } from '../panel/panelHtml';
 
 export interface RegionAdvisorHtmlOptions {

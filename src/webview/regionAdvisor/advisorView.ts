@@ -166,7 +166,7 @@ export class AdvisorView {
   private renderRow(row: RegionRowView, highlighted: string | undefined): HTMLTableRowElement {
     const key = regionKey(row);
     const classes = [row.isCurrent ? 'current' : '', key === highlighted ? 'highlighted' : '', row.savingKg < 0 ? 'worse' : ''].filter(Boolean).join(' ');
-    return element('tr', { className: classes, attributes: { 'data-region': key } }, COLUMNS.map((column) => {
+    return element('tr', { className: classes, attributes: { 'data-region': key, 'data-emissions-kg': String(row.emissionsKg) } }, COLUMNS.map((column) => {
       const cell = element('td', { className: column.numeric ? 'numeric' : '', text: column.text(row) });
       if (column.id === 'name') {
         if (row.isCurrent) cell.prepend(codicon('location', 'row-icon'));
