@@ -24,7 +24,7 @@ export interface CommandTargets {
 export function registerCommands(targets: CommandTargets): vscode.Disposable {
   const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
     [CommandId.trackTask]: () => targets.tasks.pickAndTrack(),
-    [CommandId.trackTerminalCommands]: () => targets.terminals.trackTerminal(),
+    [CommandId.trackTerminalCommands]: (terminal?: unknown) => targets.terminals.trackTerminal(isTerminal(terminal) ? terminal : undefined),
     [CommandId.stopTracking]: () => stopTracking(targets),
     [CommandId.openPanel]: () => targets.panel.show(),
     [CommandId.exportReport]: (runId?: unknown) => targets.exporter.export(typeof runId === 'string' ? runId : undefined),
@@ -34,6 +34,11 @@ export function registerCommands(targets: CommandTargets): vscode.Disposable {
     [CommandId.setElectricityMapsKey]: () => targets.liveIntensity.promptForKey(),
   };
   return vscode.Disposable.from(...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)));
+}
+
+/** A terminal passed by a caller (a test, another extension); anything else is ignored. */
+function isTerminal(value: unknown): value is vscode.Terminal {
+  return vscode.window.terminals.includes(value as vscode.Terminal);
 }
 
 /** Stops one run or all: a task is terminated, a terminal is no longer tracked. */

@@ -26,10 +26,13 @@ export class TerminalTracker extends DisposableObject {
     return this.trackedTerminals.has(terminal);
   }
 
-  /** Tracks the active terminal, or a new one when there is none or it is already tracked. */
-  async trackTerminal(): Promise<void> {
-    const active = vscode.window.activeTerminal;
-    const terminal = active && !this.trackedTerminals.has(active) ? active : vscode.window.createTerminal({ name: 'Carbon Meter' });
+  /**
+   * Tracks the given terminal; from the palette, a new one, or one the user picks among the open
+   * terminals that are not tracked yet (a task's terminal is a poor choice, so nothing is picked silently).
+   */
+  async trackTerminal(target?: vscode.Terminal): Promise<void> {
+    const terminal = target ?? await this.pickTerminal();
+    if (!terminal) return;
     this.trackedTerminals.add(terminal);
     terminal.show();
     void vscode.window.setStatusBarMessage(`$(pulse) Carbon Meter: each command in terminal "${terminal.name}" is now measured`, 5_000);
@@ -38,6 +41,19 @@ export class TerminalTracker extends DisposableObject {
         `Carbon Meter: terminal "${terminal.name}" has no shell integration, so its commands cannot be seen. `
         + 'Use bash, zsh, fish or PowerShell with "terminal.integrated.shellIntegration.enabled", or run the command as a task.');
     }
+  }
+
+  private async pickTerminal(): Promise<vscode.Terminal | undefined> {
+    const untracked = vscode.window.terminals.filter((terminal) => !this.trackedTerminals.has(terminal));
+    const createNew = () => vscode.window.createTerminal({ name: 'Carbon Meter' });
+    if (untracked.length === 0) return createNew();
+    const active = vscode.window.activeTerminal;
+    const picked = await vscode.window.showQuickPick([
+      { label: '$(add) New terminal', description: 'named "Carbon Meter"', terminal: undefined },
+      ...untracked.map((terminal) => ({ label: `$(terminal) ${terminal.name}`, description: terminal === active ? 'active' : '', terminal })),
+    ], { title: 'Carbon Meter: Track Terminal Commands', placeHolder: 'Which terminal\'s commands should be measured?' });
+    if (!picked) return undefined;
+    return picked.terminal ?? createNew();
   }
 
   /** Stops tracking the terminals of these runs; their commands' runs end now, as interrupted. */
