@@ -12,6 +12,9 @@ import { describeMachine } from './machine';
 import { measureCliPeakRss } from './peakRss';
 import { measureRaplError } from './raplError';
 import { measureSampleCost } from './sampleCost';
+import { measureExtensionHost } from './extensionHost';
+import { measureRegionRanking } from './regionRanking';
+import { measureWebviewUpdate } from './webviewUpdate';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const CLI_PATH = resolve(REPO_ROOT, 'dist', 'cli.js');
@@ -41,6 +44,9 @@ async function main(argv: readonly string[]): Promise<void> {
     ['RAPL energy error', () => measureRaplError(5000, 200)],
     ['attribution error', () => measureAttributionError(1500)],
     ['CLI peak memory', () => measureCliPeakRss(CLI_PATH)],
+    ['region ranking', () => measureRegionRanking()],
+    ['extension host', () => measureExtensionHost(9)],
+    ['webview chart update', () => measureWebviewUpdate()],
   ];
   const figures: Figure[] = [];
   for (const [title, measure] of sections) {
