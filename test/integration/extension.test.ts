@@ -122,6 +122,56 @@ suite('Carbon Meter in the extension host', () => {
       assert.ok(csv.some((line) => line.includes(record.id)), 'a row is the run');
     });
 
+    /** The final records in the storage folder for one experiment (task name), newest last. */
+    function recordsOf(experimentName: string): { id: string; status: string; startedAtMs: number; endedAtMs: number; durationSeconds: number; taskCpuSeconds: number; exitCode?: number }[] {
+      const runsDir = join(storage, 'runs');
+      let names: string[];
+      try {
+        names = readdirSync(runsDir).filter((file) => /^[0-9a-f-]+\.json$/.test(file));
+      } catch {
+        return [];
+      }
+      return names.map((name) => JSON.parse(readFileSync(join(runsDir, name), 'utf8')))
+        .filter((record) => record.experimentName === experimentName)
+        .sort((a, b) => a.startedAtMs - b.startedAtMs);
+    }
+
+    async function startTask(name: string): Promise<void> {
+      const task = (await vscode.tasks.fetchTasks()).find((candidate) => candidate.name === name);
+      assert.ok(task, `the sample workspace has no task "${name}"`);
+      await vscode.tasks.executeTask(task);
+    }
+
+    test('keeps two overlapping tasks apart: each run has its own tree\'s CPU time', async () => {
+      const sleepsBefore = recordsOf('Sleep (10 s)').length;
+      const burnsBefore = recordsOf('Burn CPU (4 s)').length;
+      await startTask('Sleep (10 s)');
+      await startTask('Burn CPU (4 s)');
+      const burn = await waitFor('the CPU task\'s record', 30_000, () => recordsOf('Burn CPU (4 s)')[burnsBefore]);
+      const sleep = await waitFor('the idle task\'s record', 30_000, () => recordsOf('Sleep (10 s)')[sleepsBefore]);
+      assert.ok(burn.startedAtMs < sleep.endedAtMs && sleep.startedAtMs < burn.endedAtMs, 'the two runs overlap in time');
+      assert.ok(burn.taskCpuSeconds > 1.5, `CPU task: ${burn.taskCpuSeconds} s of CPU`);
+      assert.ok(sleep.taskCpuSeconds < 0.5, `idle task: ${sleep.taskCpuSeconds} s of CPU, none of the other task's`);
+      assert.equal(sleep.status, 'finished');
+    });
+
+    test('"Stop Tracking" terminates a tracked task and stores its run as interrupted', async () => {
+      const before = recordsOf('Sleep (10 s)').length;
+      const partialBefore = () => {
+        try {
+          return readdirSync(join(storage, 'runs')).some((file) => file.endsWith('.partial.jsonl'));
+        } catch {
+          return false;
+        }
+      };
+      await startTask('Sleep (10 s)');
+      await waitFor('the run to start', 15_000, () => (partialBefore() ? true : undefined));
+      await vscode.commands.executeCommand('carbonMeter.stopTracking');
+      const stopped = await waitFor('the stopped run\'s record', 20_000, () => recordsOf('Sleep (10 s)')[before]);
+      assert.equal(stopped.status, 'interrupted');
+      assert.ok(stopped.durationSeconds < 9, `stopped after ${stopped.durationSeconds} s`);
+    });
+
     test('turns each command of a tracked terminal into a run with its exit code', async () => {
       const terminal = vscode.window.createTerminal({ name: 'tracked', shellPath: '/bin/bash' });
       await vscode.commands.executeCommand('carbonMeter.trackTerminalCommands', terminal);

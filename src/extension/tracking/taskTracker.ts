@@ -15,6 +15,8 @@ export class TaskTracker extends DisposableObject {
   /** Runs of live task executions; a promise because a very short task may end before its run has started. */
   private readonly runs = new Map<vscode.TaskExecution, Promise<ActiveRun | undefined>>();
   private readonly startedProcesses = new WeakSet<vscode.TaskExecution>();
+  /** Executions ended by "Stop Tracking": their runs are interrupted whatever exit code the kill leaves. */
+  private readonly stoppedByUser = new WeakSet<vscode.TaskExecution>();
 
   constructor(private readonly tracker: RunTracker, private readonly settings: () => CarbonMeterSettings) {
     super();
@@ -70,7 +72,9 @@ export class TaskTracker extends DisposableObject {
   terminate(runIds: ReadonlySet<string>): void {
     for (const [execution, run] of this.runs) {
       void run.then((active) => {
-        if (active && runIds.has(active.id)) execution.terminate();
+        if (!active || !runIds.has(active.id)) return;
+        this.stoppedByUser.add(execution);
+        execution.terminate();
       });
     }
   }
@@ -93,8 +97,9 @@ export class TaskTracker extends DisposableObject {
     if (!pending) return;
     this.runs.delete(execution);
     const run = await pending;
-    // No exit code means the task was terminated or its process vanished: the run is cut short.
-    if (run) await this.tracker.finish(run.id, { exitCode, status: exitCode === undefined ? 'interrupted' : 'finished' });
+    // Stopped by the user, or no exit code (terminated, or its process vanished): the run was cut short.
+    const interrupted = this.stoppedByUser.has(execution) || exitCode === undefined;
+    if (run) await this.tracker.finish(run.id, { exitCode, status: interrupted ? 'interrupted' : 'finished' });
   }
 
   private consumeRequest(key: string): boolean {
