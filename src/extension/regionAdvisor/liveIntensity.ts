@@ -1,13 +1,10 @@
 import * as vscode from 'vscode';
-import { createElectricityMapsProvider } from '../../engine/intensity/electricityMapsProvider';
-import { createIntensityCache } from '../../engine/intensity/intensityCache';
-import type { LiveIntensityProvider } from '../../engine/intensity/liveIntensityApi';
+import { chooseLiveProvider, LiveProviderChoice } from './liveProviderChoice';
+
+export type { LiveProviderChoice } from './liveProviderChoice';
 
 /** The SecretStorage key of the Electricity Maps API key. Never a setting: settings sync and show in plain text. */
 export const ELECTRICITY_MAPS_SECRET = 'carbonMeter.electricityMapsApiKey';
-
-/** A live provider, or why there is none (shown in the panel). */
-export type LiveProviderChoice = { readonly provider: LiveIntensityProvider } | { readonly reason: string };
 
 export interface LiveIntensityOptions {
   readonly secrets: vscode.SecretStorage;
@@ -55,15 +52,9 @@ export class LiveIntensity {
 
   /** The provider when the setting is on and a key is stored; otherwise why not. */
   async provider(): Promise<LiveProviderChoice> {
-    if (!this.options.enabled()) return { reason: 'Live intensity is off: turn on carbonMeter.liveIntensity and set a key with "Carbon Meter: Set Electricity Maps API Key".' };
-    const apiKey = (await this.options.secrets.get(ELECTRICITY_MAPS_SECRET))?.trim();
-    if (!apiKey) return { reason: 'No Electricity Maps API key is stored: run "Carbon Meter: Set Electricity Maps API Key".' };
-    return {
-      provider: createElectricityMapsProvider({
-        apiKey,
-        baseUrl: this.options.baseUrl,
-        cache: createIntensityCache({ directory: this.options.cacheDir }),
-      }),
-    };
+    // The secret is read only when live data is on: with it off nothing about the key is touched.
+    const enabled = this.options.enabled();
+    const apiKey = enabled ? await this.options.secrets.get(ELECTRICITY_MAPS_SECRET) : undefined;
+    return chooseLiveProvider({ enabled, apiKey, baseUrl: this.options.baseUrl, cacheDir: this.options.cacheDir });
   }
 }
