@@ -127,8 +127,21 @@ try {
 
   for (const [format, label, extension] of [['json', 'JSON', 'json'], ['csv', 'CSV (CodeCarbon emissions.csv)', 'csv']]) {
     await steps.run(`"Carbon Meter: Export Run Report…" saves ${format.toUpperCase()} where the dialog proposes`, async () => {
-      await workbench.runCommand('Carbon Meter: Export Run Report…');
-      await workbench.pick('Carbon Meter: Export Run Report', state.runId.slice(0, 8), TASK_COMMAND);
+      // The previous export's save dialog shares the quick input widget, and on a loaded machine its closing
+      // can hide the next quick pick as it opens: wait for it to go, and start the command over once if the
+      // pick vanishes under us (the command itself has not run yet then).
+      for (let attempt = 1; ; attempt++) {
+        await workbench.quickInput.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => page.keyboard.press('Escape'));
+        try {
+          await workbench.runCommand('Carbon Meter: Export Run Report…');
+          await workbench.pick('Carbon Meter: Export Run Report', state.runId.slice(0, 8), TASK_COMMAND, { timeoutMs: 8_000 });
+          break;
+        } catch (error) {
+          if (attempt >= 2) throw error;
+          console.log(`  (the run picker closed before it could be used; trying again: ${String(error.message).split('\n')[0]})`);
+          await page.keyboard.press('Escape');
+        }
+      }
       await workbench.pick('Carbon Meter: Export Run Report', label);
       // code-server's save dialog is the simple file dialog: a quick input holding the proposed path.
       const expected = join(run.ws, `carbon-meter-${state.runId.slice(0, 8)}.${extension}`);

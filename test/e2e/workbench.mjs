@@ -46,14 +46,14 @@ export class Workbench {
   }
 
   /** In an open quick pick titled `title`, filters by `filter` and accepts the row labelled `label`. */
-  async pick(title, filter, label = filter) {
-    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible' });
-    await this.quickInputBox.fill(filter);
-    await this.acceptRow(label);
+  async pick(title, filter, label = filter, { timeoutMs } = {}) {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.quickInputBox.fill(filter, { timeout: timeoutMs });
+    await this.acceptRow(label, { timeoutMs });
   }
 
   /** Clicks the quick input row whose label is exactly `label`, once it is listed. */
-  async acceptRow(label) {
+  async acceptRow(label, { timeoutMs } = {}) {
     const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
     const index = await this.page.waitForFunction((label) => {
       for (const row of document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')) {
@@ -61,8 +61,8 @@ export class Workbench {
         if (text === label) return row.getAttribute('data-index');
       }
       return undefined;
-    }, label);
-    await rows.and(this.page.locator(`[data-index="${await index.jsonValue()}"]`)).click();
+    }, label, { timeout: timeoutMs });
+    await rows.and(this.page.locator(`[data-index="${await index.jsonValue()}"]`)).click({ timeout: timeoutMs });
   }
 
   /** The quick input's current value (the save dialog shows the proposed path there). */
