@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Renders the Region Advisor panel in headless Chromium without VS Code: a fake `acquireVsCodeApi` answers
 // `ready` with a snapshot the real host code computes (rankRegions over data/cloudRegions.json for a 2.4 kWh
-// run in Germany, mapped by src/extension/regionAdvisor/regionAdvisorViews.ts) into the real page from
-// regionAdvisorHtml.ts, CSP included, under the Dark Modern and Light Modern theme variables.
+// run in Germany, here being Berlin, the principal city of time zone Europe/Berlin, as the host finds it; mapped
+// by src/extension/regionAdvisor/regionAdvisorViews.ts) into the real page from regionAdvisorHtml.ts, CSP
+// included, under the Dark Modern and Light Modern theme variables.
 //
 //   node scripts/renderRegionAdvisor.mjs   build, write docs/region-advisor-dark.png and -light.png, and print
 //                                          a check of each page: CSP violations, console errors, rows and their
-//                                          order, bars drawn, a re-sort, a filter round trip, the copy button
+//                                          order, bars drawn, a re-sort, continent, country and distance filter
+//                                          round trips, the left-out regions, the distance field off without
+//                                          coordinates, the copy button
 //   --no-build                             use dist/ as it is
 //
 // Chromium: /usr/bin/chromium, or $CHROMIUM. Exits 1 when a check fails.
@@ -30,6 +33,7 @@ async function loadHost() {
     import { loadIntensityData } from './src/engine/intensity/intensityTable';
     import { resolveLocation } from './src/engine/intensity/location';
     import { originFromPlace } from './src/engine/intensity/rankingOrigin';
+    import { DEFAULT_ZONE_TAB_PATH } from './src/engine/intensity/timeZoneCountry';
     import { rankRegions } from './src/engine/intensity/regionRanking';
     import { renderRegionAdvisorHtml } from './src/extension/regionAdvisor/regionAdvisorHtml';
     import { advisorSnapshot, engineFilters, NO_FILTERS } from './src/extension/regionAdvisor/regionAdvisorViews';
@@ -37,14 +41,21 @@ async function loadHost() {
     export function snapshots(dataDir) {
       const data = loadIntensityData(dataDir);
       const place = resolveLocation({ flags: { country: 'DEU' }, env: {}, timeZone: undefined, zoneTabPath: '/nonexistent' }, data);
-      const origin = originFromPlace(place, data);
+      const origin = originFromPlace(place, data, { timeZone: 'Europe/Berlin', zoneTabPath: DEFAULT_ZONE_TAB_PATH });
+      if (!origin.coordinates) throw new Error('no coordinates for Europe/Berlin: is ' + DEFAULT_ZONE_TAB_PATH + ' installed (tzdata)?');
       const run = { id: '5c0f2a9e-7d41-4b8e-9a63-1e2f3a4b5c6d', command: 'python train.py --epochs 3 --amp', startedAtMs: new Date(2026, 10, 23, 14, 5).getTime(), energyKWh: 2.4 };
-      const of = (filters, highlighted) => advisorSnapshot({
-        run, filters, regions: data.cloudRegions, highlighted,
-        ranking: rankRegions(data.cloudRegions, { energyKWh: run.energyKWh, origin }, engineFilters(filters)),
+      const of = (filters, highlighted, here = origin) => advisorSnapshot({
+        run, filters, regions: data.cloudRegions, countries: data.countries, highlighted,
+        ranking: rankRegions(data.cloudRegions, { energyKWh: run.energyKWh, origin: here }, engineFilters(filters)),
         liveIntensityNote: 'Live intensity is off: turn on carbonMeter.liveIntensity and set a key with "Carbon Meter: Set Electricity Maps API Key".',
       });
-      return { all: of(NO_FILTERS), europe: of({ ...NO_FILTERS, continent: 'Europe' }) };
+      return {
+        all: of(NO_FILTERS),
+        europe: of({ ...NO_FILTERS, continent: 'Europe' }),
+        germany: of({ ...NO_FILTERS, continent: 'Europe', country: 'DEU' }),
+        near: of({ ...NO_FILTERS, continent: 'Europe', country: 'DEU', maxDistanceKm: 1000 }),
+        unplaced: of(NO_FILTERS, undefined, originFromPlace(place, data)),
+      };
     }`;
   const result = await esbuild.build({
     stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'error',
@@ -116,7 +127,8 @@ function fakeHostScript(snapshots) {
         setTimeout(check, 300);
       } else if (message.type === 'setFilters') {
         report.filtersSent = message.filters;
-        send(message.filters.continent === 'Europe' ? snapshots.europe : snapshots.all);
+        const f = message.filters;
+        send(f.maxDistanceKm === 1000 ? snapshots.near : f.country === 'DEU' ? snapshots.germany : f.continent === 'Europe' ? snapshots.europe : snapshots.all);
       }
     },
     getState: () => state,
@@ -154,9 +166,36 @@ function fakeHostScript(snapshots) {
       if (report.filtersSent?.continent !== 'Europe') report.problems.push('the continent filter was not sent');
       report.europeRows = keys().length;
       if (report.europeRows !== snapshots.europe.rows.length) report.problems.push('the Europe snapshot shows ' + report.europeRows + ' rows');
-      document.getElementById('copy-summary').click();
-      if (!report.sent.includes('copySummary')) report.problems.push('Copy summary sent nothing');
-      finish();
+      const country = document.getElementById('country-filter');
+      country.value = 'DEU';
+      country.dispatchEvent(new Event('change'));
+      setTimeout(() => {
+        if (report.filtersSent?.country !== 'DEU') report.problems.push('the country filter was not sent');
+        report.germanyRows = keys().length;
+        if (report.germanyRows !== snapshots.germany.rows.length) report.problems.push('the Germany snapshot shows ' + report.germanyRows + ' rows');
+        const distance = document.getElementById('max-distance');
+        if (distance.disabled) report.problems.push('the distance field is off though here has coordinates');
+        distance.value = '1000';
+        distance.dispatchEvent(new Event('change'));
+        setTimeout(() => {
+          if (report.filtersSent?.maxDistanceKm !== 1000) report.problems.push('the distance filter was not sent');
+          report.nearRows = keys().length;
+          if (report.nearRows !== snapshots.near.rows.length) report.problems.push('the distance snapshot shows ' + report.nearRows + ' rows');
+          report.excludedNote = document.getElementById('excluded-note').textContent;
+          if (snapshots.near.excludedCount > 0 && (document.getElementById('excluded-details').hidden || !report.excludedNote.includes('without coordinates'))) {
+            report.problems.push('the regions without coordinates are not listed: ' + report.excludedNote);
+          }
+          send(snapshots.unplaced);
+          setTimeout(() => {
+            if (!distance.disabled) report.problems.push('the distance field is on though here has no coordinates');
+            report.distanceOffHint = document.getElementById('distance-hint').textContent;
+            if (!report.distanceOffHint.startsWith('Off:')) report.problems.push('no explanation for the distance field being off');
+            document.getElementById('copy-summary').click();
+            if (!report.sent.includes('copySummary')) report.problems.push('Copy summary sent nothing');
+            finish();
+          }, 200);
+        }, 200);
+      }, 200);
     }, 200);
   }
   function finish() {
@@ -203,7 +242,10 @@ async function main() {
       const png = join(root, 'docs', `region-advisor-${theme.name}.png`);
       await runChromium(work, ['--virtual-time-budget=5000', `--screenshot=${png}`, url]);
       console.log(`${theme.label}: docs/region-advisor-${theme.name}.png`);
-      console.log(`  rows ${report.rows} (first ${report.firstRows?.join(', ')}), bars ${report.bars}, Europe rows ${report.europeRows}; sent ${report.sent.join(', ')}`);
+      console.log(`  rows ${report.rows} (first ${report.firstRows?.join(', ')}), bars ${report.bars}, Europe rows ${report.europeRows}, Germany rows ${report.germanyRows},`
+        + ` within 1000 km ${report.nearRows}; sent ${report.sent.join(', ')}`);
+      console.log(`  left out: ${report.excludedNote}`);
+      console.log(`  without coordinates: ${report.distanceOffHint}`);
       console.log(`  CSP violations: ${report.cspViolations.length}; console errors and warnings: ${report.consoleErrors.length}`);
       for (const problem of report.problems) console.error(`  problem: ${problem}`);
       if (!report.done || report.problems.length > 0) failed = true;

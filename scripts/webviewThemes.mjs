@@ -21,6 +21,8 @@ export const THEMES = [
       'settings-checkboxBackground': '#313131', 'settings-checkboxBorder': '#3c3c3c', 'settings-checkboxForeground': '#cccccc',
       'settings-dropdownBackground': '#313131', 'settings-dropdownBorder': '#3c3c3c', 'settings-dropdownForeground': '#cccccc',
       'settings-dropdownListBorder': '#454545', 'list-activeSelectionForeground': '#ffffff',
+      'settings-textInputBackground': '#313131', 'settings-textInputBorder': '#3c3c3c', 'settings-textInputForeground': '#cccccc',
+      'input-placeholderForeground': '#989898', 'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100',
     },
   },
   {
@@ -42,6 +44,8 @@ export const THEMES = [
       'settings-checkboxBackground': '#f8f8f8', 'settings-checkboxBorder': '#cecece', 'settings-checkboxForeground': '#3b3b3b',
       'settings-dropdownBackground': '#ffffff', 'settings-dropdownBorder': '#cecece', 'settings-dropdownForeground': '#3b3b3b',
       'settings-dropdownListBorder': '#c8c8c8', 'list-activeSelectionForeground': '#000000',
+      'settings-textInputBackground': '#ffffff', 'settings-textInputBorder': '#cecece', 'settings-textInputForeground': '#3b3b3b',
+      'input-placeholderForeground': '#767676', 'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100',
     },
   },
 ];

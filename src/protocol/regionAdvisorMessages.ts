@@ -10,11 +10,11 @@
  */
 import {
   Malformed, optional, orUndefined, readArray, readBoolean, readBoundedText, readFields, readInteger,
-  readNonEmptyText, readNonNegative, readNumber,
+  readEnum, readNonEmptyText, readNonNegative, readNumber,
 } from './messageFields';
 
 /** Bumped whenever a message or view changes shape; the panel sends it in `ready`. */
-export const REGION_ADVISOR_PROTOCOL_VERSION = 1;
+export const REGION_ADVISOR_PROTOCOL_VERSION = 2;
 
 /** Longest text a field may hold, in UTF-16 code units. */
 export const MAX_TEXT_LENGTH = 2_000;
@@ -26,6 +26,10 @@ export const MAX_REGION_ROWS = 2_000;
 export const MAX_CHOICES = 64;
 /** Most estimate notes on one row. */
 export const MAX_ESTIMATES = 8;
+/** Most countries offered as a filter: every ISO 3166 country, with room to spare. */
+export const MAX_COUNTRY_CHOICES = 300;
+/** Largest maximum distance, in km: more than half the Earth's circumference keeps every region. */
+export const MAX_DISTANCE_KM = 40_000;
 
 /** One ranked region, as the table, the chart and the quick pick show it. */
 export interface RegionRowView {
@@ -73,6 +77,31 @@ export interface AdvisorOriginView {
   readonly gridIntensityGramsPerKWh: number;
   readonly pue: number;
   readonly emissionsKg: number;
+  /**
+   * Where distances are measured from ("cloud region", "the principal city of time zone Asia/Kolkata");
+   * undefined when here has no coordinates, so the distance filter cannot be used. Added in protocol 2.
+   */
+  readonly coordinatesSource: string | undefined;
+}
+
+/** A country some region lies in, for the country filter. */
+export interface CountryChoiceView {
+  /** ISO 3166 alpha-3, as `RegionRowView.countryIso3`. */
+  readonly iso3: string;
+  readonly name: string;
+}
+
+/** Why a region passed the provider, country and continent filters but is not in the table (the engine's reasons). */
+export type ExclusionReasonView = 'no-intensity' | 'no-continent' | 'no-coordinates' | 'estimated';
+
+export const EXCLUSION_REASONS: readonly ExclusionReasonView[] = ['no-intensity', 'no-continent', 'no-coordinates', 'estimated'];
+
+/** A region left out of the ranking, and why. */
+export interface ExcludedRegionView {
+  readonly provider: string;
+  readonly region: string;
+  readonly displayName: string;
+  readonly reason: ExclusionReasonView;
 }
 
 /** The filters the ranking used. */
@@ -83,6 +112,10 @@ export interface AdvisorFiltersView {
   readonly continent: string | undefined;
   /** Only regions whose intensity is specific to them and whose PUE is known. */
   readonly measuredOnly: boolean;
+  /** ISO3 of the one country kept; undefined keeps every country. Added in protocol 2 (absent reads as undefined). */
+  readonly country: string | undefined;
+  /** Great-circle km from here's coordinates; undefined: any distance. Added in protocol 2. */
+  readonly maxDistanceKm: number | undefined;
 }
 
 /** Here's grid intensity now, from Electricity Maps, or the yearly figure and why. */
@@ -107,10 +140,14 @@ export type AdvisorHostToPanelMessage =
     readonly filters: AdvisorFiltersView;
     readonly providerChoices: readonly string[];
     readonly continentChoices: readonly string[];
+    /** Countries of the region table, by name. Absent from a protocol-1 host: read as none. */
+    readonly countryChoices: readonly CountryChoiceView[];
     /** Lowest emissions first. */
     readonly rows: readonly RegionRowView[];
     /** Regions left out for missing or estimated data. */
     readonly excludedCount: number;
+    /** The regions left out, each with its reason (up to MAX_REGION_ROWS). Absent from a protocol-1 host: read as none. */
+    readonly excluded: readonly ExcludedRegionView[];
     /** "provider:region" to bring into view, e.g. the one picked in the quick pick. */
     readonly highlighted: string | undefined;
     /** Undefined while live intensity is off (no key, or the setting is off). */
@@ -152,8 +189,10 @@ function readHostToPanel(raw: unknown): AdvisorHostToPanelMessage {
         filters: readFilters(fields.filters),
         providerChoices: readArray(fields.providerChoices, MAX_CHOICES, readId),
         continentChoices: readArray(fields.continentChoices, MAX_CHOICES, readId),
+        countryChoices: optional(fields.countryChoices, (value) => readArray(value, MAX_COUNTRY_CHOICES, readCountryChoice)) ?? [],
         rows: readArray(fields.rows, MAX_REGION_ROWS, readRow),
         excludedCount: readInteger(fields.excludedCount, 0, Number.MAX_SAFE_INTEGER),
+        excluded: optional(fields.excluded, (value) => readArray(value, MAX_REGION_ROWS, readExcluded)) ?? [],
         highlighted: optional(fields.highlighted, readId),
         liveIntensityNote: optional(fields.liveIntensityNote, readText),
       };
@@ -222,6 +261,22 @@ function readOrigin(raw: unknown): AdvisorOriginView {
     gridIntensityGramsPerKWh: readNonNegative(fields.gridIntensityGramsPerKWh),
     pue: readNumber(fields.pue, 1, Number.MAX_VALUE),
     emissionsKg: readNonNegative(fields.emissionsKg),
+    coordinatesSource: optional(fields.coordinatesSource, readText),
+  };
+}
+
+function readCountryChoice(raw: unknown): CountryChoiceView {
+  const fields = readFields(raw);
+  return { iso3: readIso3(fields.iso3), name: readText(fields.name) };
+}
+
+function readExcluded(raw: unknown): ExcludedRegionView {
+  const fields = readFields(raw);
+  return {
+    provider: readId(fields.provider),
+    region: readId(fields.region),
+    displayName: readText(fields.displayName),
+    reason: readEnum(fields.reason, EXCLUSION_REASONS),
   };
 }
 
@@ -231,7 +286,16 @@ function readFilters(raw: unknown): AdvisorFiltersView {
     providers: readArray(fields.providers, MAX_CHOICES, readId),
     continent: optional(fields.continent, readId),
     measuredOnly: readBoolean(fields.measuredOnly),
+    country: optional(fields.country, readIso3),
+    maxDistanceKm: optional(fields.maxDistanceKm, (value) => readNumber(value, 0, MAX_DISTANCE_KM)),
   };
+}
+
+/** "DEU": three capital letters. */
+function readIso3(value: unknown): string {
+  const text = readNonEmptyText(value, 3);
+  if (!/^[A-Z]{3}$/.test(text)) throw new Malformed('not an ISO3 code');
+  return text;
 }
 
 function readLiveIntensity(raw: unknown): LiveIntensityView {

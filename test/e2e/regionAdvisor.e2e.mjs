@@ -1,7 +1,7 @@
 // Part of `npm run test:e2e`: the region advisor in a real VS Code (code-server in headless Chromium, driven by
 // playwright-core, as carbonMeter.e2e.mjs). A short task is tracked, then "Carbon Meter: Recommend Cloud Region"
 // opens the Region Advisor panel, whose table must list the regions lowest emissions first, in the order the
-// CLI's `regions --run` gives for the same stored run. No network: live intensity stays off.
+// CLI's `regions --run` gives for the same stored run; Measured data only and the country filter re-rank it. No network: live intensity stays off.
 //   --update-docs   also copy the panel's screenshot to docs/region-advisor.png
 //   E2E_KEEP=1      keep the run folder after a pass
 //   E2E_VSIX=path   test that package instead of building and packaging this checkout
@@ -108,6 +108,25 @@ try {
       return kg.length > 0 && kg.length < state.rows && kg.every((value, index) => index === 0 || value >= kg[index - 1]);
     });
   });
+
+  await steps.run('the country filter keeps India\'s regions, in the CLI\'s order for --country IND --measured-only', async () => {
+    const view = workbench.webview();
+    // The select's value set as a pick would set it; its options live in the component's own popup.
+    await view.locator('#country-filter').evaluate((select) => {
+      select.value = 'IND';
+      select.dispatchEvent(new Event('change'));
+    });
+    const rows = view.locator('#region-table tbody tr[data-region]');
+    const table = await poll('only Indian regions', 10_000, async () => {
+      const found = await rows.evaluateAll((trs) => trs.map((tr) => ({ key: tr.dataset.region, country: tr.cells[4]?.textContent })));
+      return found.length > 0 && found.every((row) => row.country === 'IND') ? found : undefined;
+    });
+    const { store, runId } = state.stored;
+    const cli = JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'regions', '--run', runId, '--out', store, '--country', 'IND', '--measured-only', '--json'], { encoding: 'utf8' }));
+    assert.deepEqual(table.map((row) => row.key), cli.map((row) => `${row.provider}:${row.region}`));
+    assert.notEqual(await view.locator('#distance-hint').innerText(), '', 'the distance field says where it measures from, or why it is off');
+    state.india = table.length;
+  });
 } finally {
   await context.close().catch(() => {});
   await server.stop();
@@ -115,7 +134,7 @@ try {
 
 const passed = !steps.failed;
 console.log(`e2e (region advisor): ${passed ? 'passed' : 'FAILED'} in ${elapsed()}; ${steps.results.filter((r) => r.status === 'passed').length}/${steps.results.length} steps;`
-  + ` ${state.rows ?? '?'} regions, first ${state.first?.join(', ') ?? '?'}`);
+  + ` ${state.rows ?? '?'} regions, first ${state.first?.join(', ') ?? '?'}; ${state.india ?? '?'} measured in India`);
 if (passed && updateDocs) {
   copyFileSync(join(shots, 'region-advisor.png'), join(repoRoot, 'docs', 'region-advisor.png'));
   console.log('e2e (region advisor): screenshot copied to docs/region-advisor.png');

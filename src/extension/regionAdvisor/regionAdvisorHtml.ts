@@ -2,7 +2,8 @@
 // regionAdvisorPanel.ts passes the webview's URIs, its cspSource and a fresh nonce. Same strict CSP as
 // the Carbon Meter panel (panelHtml.ts). The ids are the webview's hooks (src/webview/regionAdvisor/)
 // and the end-to-end test's: `#region-table` rows are `tr[data-region="provider:region"]` (with
-// `data-emissions-kg`), and `#region-chart` is the bar chart's canvas. Keep them stable.
+// `data-emissions-kg`), `#region-chart` is the bar chart's canvas, `#country-filter` and `#max-distance`
+// the country and distance filters, `#excluded-details` the regions left out. Keep them stable.
 import { escapeAttribute, webviewContentSecurityPolicy } from '../panel/panelHtml';
 
 export interface RegionAdvisorHtmlOptions {
@@ -63,6 +64,15 @@ export function renderRegionAdvisorHtml(options: RegionAdvisorHtmlOptions): stri
       <label class="filter-select">Continent
         <vscode-single-select id="continent-filter" aria-label="Continent"></vscode-single-select>
       </label>
+      <label class="filter-select">Country
+        <vscode-single-select id="country-filter" aria-label="Country"></vscode-single-select>
+      </label>
+      <span class="filter-select distance-filter">
+        <label class="filter-select">Max distance
+          <vscode-textfield id="max-distance" type="number" min="0" step="100" placeholder="any" aria-label="Maximum distance from here in km" aria-describedby="distance-hint"></vscode-textfield>
+          km</label>
+        <span id="distance-hint" class="hint distance-hint"></span>
+      </span>
       <vscode-checkbox id="measured-only" toggle label="Measured data only">Measured data only</vscode-checkbox>
       <span id="region-count" class="hint" role="status"></span>
     </section>
@@ -76,7 +86,11 @@ export function renderRegionAdvisorHtml(options: RegionAdvisorHtmlOptions): stri
         <tbody></tbody>
       </table>
     </div>
-    <p class="hint">CO₂e = the run's energy × PUE × the region's yearly grid intensity. <span class="codicon codicon-warning" aria-hidden="true"></span> marks estimated figures (a country or state average, or an assumed PUE); <span class="codicon codicon-location" aria-hidden="true"></span> the region the run ran in. <span id="excluded-note"></span></p>
+    <p class="hint">CO₂e = the run's energy × PUE × the region's yearly grid intensity. <span class="codicon codicon-warning" aria-hidden="true"></span> marks estimated figures (a country or state average, or an assumed PUE); <span class="codicon codicon-location" aria-hidden="true"></span> the region the run ran in.</p>
+    <details id="excluded-details" class="excluded" hidden>
+      <summary id="excluded-note" class="hint"></summary>
+      <ul id="excluded-list" class="excluded-list"></ul>
+    </details>
   </div>
 </main>
 <script nonce="${attr(options.nonce)}" src="${attr(options.scriptUri)}"></script>

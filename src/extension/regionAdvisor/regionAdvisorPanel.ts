@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { liveZoneFor, readLatestIntensity } from '../../engine/intensity/liveIntensityApi';
 import { originFromPlace } from '../../engine/intensity/rankingOrigin';
 import { rankRegions, RegionRanking } from '../../engine/intensity/regionRanking';
+import { DEFAULT_ZONE_TAB_PATH, systemTimeZone } from '../../engine/intensity/timeZoneCountry';
 import { formatEmissions, formatEnergy } from '../../engine/reports/formatQuantities';
 import type { RunRecord } from '../../engine/reports/runRecord';
 import type { RunSummary } from '../../engine/runStore';
@@ -17,7 +18,7 @@ import type { RunTracker } from '../tracking/runTracker';
 import type { LiveIntensity } from './liveIntensity';
 import { renderRegionAdvisorHtml } from './regionAdvisorHtml';
 import {
-  advisorSnapshot, NO_FILTERS, providerChoices, engineFilters, regionPickTexts, regionRowView, regionSummaryMarkdown, TOP_REGIONS,
+  advisorSnapshot, NO_FILTERS, engineFilters, regionPickTexts, regionRowView, regionSummaryMarkdown, TOP_REGIONS, usableFilters,
 } from './regionAdvisorViews';
 
 const TITLE = 'Carbon Meter: Recommend Cloud Region';
@@ -145,9 +146,16 @@ export class RegionAdvisor extends DisposableObject {
     return this.current;
   }
 
+  /**
+   * Ranks under the current filters, first dropping what cannot apply to this run: a distance when here
+   * has no coordinates, a provider or country the table lacks. Here's coordinates are found as the CLI's
+   * `regions --run` finds them: the run's cloud region, else the system time zone's city in the run's country.
+   */
   private rank(record: RunRecord): Ranked {
     const data = this.tracker.currentEngine().data;
-    const ranking = rankRegions(data.cloudRegions, { energyKWh: record.energyKWh, origin: originFromPlace(record, data) }, engineFilters(this.filters));
+    const origin = originFromPlace(record, data, { timeZone: systemTimeZone(), zoneTabPath: DEFAULT_ZONE_TAB_PATH });
+    this.filters = usableFilters(this.filters, data.cloudRegions, origin.coordinates !== undefined);
+    const ranking = rankRegions(data.cloudRegions, { energyKWh: record.energyKWh, origin }, engineFilters(this.filters));
     return {
       record,
       run: { id: record.id, command: record.command.slice(0, 500), startedAtMs: record.startedAtMs, energyKWh: record.energyKWh },
@@ -174,8 +182,8 @@ export class RegionAdvisor extends DisposableObject {
         await this.postLiveIntensity();
         return;
       case 'setFilters': {
-        const known = new Set(providerChoices(this.tracker.currentEngine().data.cloudRegions));
-        this.filters = { ...message.filters, providers: message.filters.providers.filter((provider) => known.has(provider)) };
+        // rank() drops what cannot apply (an unknown provider or country, a distance without coordinates).
+        this.filters = message.filters;
         this.highlighted = undefined;
         if (this.current) this.current = this.rank(this.current.record);
         await this.postSnapshot();
@@ -200,6 +208,7 @@ export class RegionAdvisor extends DisposableObject {
       ranking: this.current?.ranking,
       filters: this.filters,
       regions: this.tracker.currentEngine().data.cloudRegions,
+      countries: this.tracker.currentEngine().data.countries,
       highlighted: this.highlighted,
       liveIntensityNote: live && 'reason' in live ? live.reason : undefined,
     }));

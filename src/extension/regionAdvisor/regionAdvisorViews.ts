@@ -2,16 +2,16 @@
  * Maps the engine's region ranking onto the Region Advisor's protocol views, and writes the quick pick's
  * texts and the copyable Markdown summary. Pure: no `vscode`, unit-tested in plain Node.
  */
-import type { CloudRegion } from '../../engine/intensity/intensityTable';
+import type { CloudRegion, CountryIntensity } from '../../engine/intensity/intensityTable';
 import { describeEstimate, RankedRegion, RegionFilters, RegionRanking } from '../../engine/intensity/regionRanking';
 import { formatEmissions, formatEnergy, formatPue, formatSignificant } from '../../engine/reports/formatQuantities';
 import {
-  AdvisorFiltersView, AdvisorHostToPanelMessage, AdvisorOriginView, AdvisorRunView, MAX_CHOICES, MAX_ID_LENGTH, MAX_REGION_ROWS,
-  MAX_TEXT_LENGTH, RegionRowView, regionKey,
+  AdvisorFiltersView, AdvisorHostToPanelMessage, AdvisorOriginView, AdvisorRunView, CountryChoiceView, ExcludedRegionView,
+  MAX_CHOICES, MAX_COUNTRY_CHOICES, MAX_DISTANCE_KM, MAX_ID_LENGTH, MAX_REGION_ROWS, MAX_TEXT_LENGTH, RegionRowView, regionKey,
 } from '../../protocol/regionAdvisorMessages';
 
-/** No filter: every provider, every continent, estimates included. */
-export const NO_FILTERS: AdvisorFiltersView = { providers: [], continent: undefined, measuredOnly: false };
+/** No filter: every provider, continent and country, any distance, estimates included. */
+export const NO_FILTERS: AdvisorFiltersView = { providers: [], continent: undefined, measuredOnly: false, country: undefined, maxDistanceKm: undefined };
 
 /** How many regions the quick pick and the chart show. */
 export const TOP_REGIONS = 10;
@@ -27,7 +27,44 @@ export function engineFilters(filters: AdvisorFiltersView): RegionFilters {
     providers: filters.providers.length > 0 ? filters.providers : undefined,
     continents: filters.continent ? [filters.continent] : undefined,
     measuredOnly: filters.measuredOnly,
+    countries: filters.country ? [filters.country] : undefined,
+    maxDistanceKm: filters.maxDistanceKm,
   };
+}
+
+/**
+ * The panel's filters as the host can apply them: providers and a country the region table has, and no
+ * distance when here has no coordinates (rankRegions would refuse it) or the distance is not a number ≥ 0.
+ */
+export function usableFilters(filters: AdvisorFiltersView, regions: readonly CloudRegion[], hereHasCoordinates: boolean): AdvisorFiltersView {
+  const providers = new Set(providerChoices(regions));
+  const countries = new Set(regions.map((region) => region.countryIso3));
+  const distance = filters.maxDistanceKm;
+  return {
+    ...filters,
+    providers: filters.providers.filter((provider) => providers.has(provider)),
+    country: filters.country !== undefined && countries.has(filters.country) ? filters.country : undefined,
+    maxDistanceKm: hereHasCoordinates && distance !== undefined && Number.isFinite(distance) && distance >= 0 && distance <= MAX_DISTANCE_KM ? distance : undefined,
+  };
+}
+
+/** Countries some region lies in, by name; the ISO3 code stands in for a name the table lacks. */
+export function countryChoices(regions: readonly CloudRegion[], countries: readonly Pick<CountryIntensity, 'iso3' | 'name'>[]): CountryChoiceView[] {
+  const names = new Map(countries.map((country) => [country.iso3, country.name]));
+  return [...new Set(regions.map((region) => region.countryIso3))]
+    .map((iso3) => ({ iso3, name: bounded(names.get(iso3) ?? iso3) }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.iso3.localeCompare(b.iso3))
+    .slice(0, MAX_COUNTRY_CHOICES);
+}
+
+/** The regions the ranking left out, with the engine's reason. */
+export function excludedViews(ranking: RegionRanking): ExcludedRegionView[] {
+  return ranking.excluded.slice(0, MAX_REGION_ROWS).map((region) => ({
+    provider: bounded(region.provider, MAX_ID_LENGTH),
+    region: bounded(region.region, MAX_ID_LENGTH),
+    displayName: bounded(region.displayName),
+    reason: region.reason,
+  }));
 }
 
 /** Provider ids, alphabetical. */
@@ -73,7 +110,13 @@ export function regionRowView(region: RankedRegion): RegionRowView | undefined {
 export function originView(ranking: RegionRanking): AdvisorOriginView | undefined {
   const { origin } = ranking;
   if (!origin || origin.emissionsKg === undefined) return undefined;
-  return { label: bounded(origin.label), gridIntensityGramsPerKWh: origin.gridIntensityGramsPerKWh, pue: origin.pue, emissionsKg: origin.emissionsKg };
+  return {
+    label: bounded(origin.label),
+    gridIntensityGramsPerKWh: origin.gridIntensityGramsPerKWh,
+    pue: origin.pue,
+    emissionsKg: origin.emissionsKg,
+    coordinatesSource: origin.coordinates ? bounded(origin.coordinatesSource ?? 'unknown') : undefined,
+  };
 }
 
 export interface SnapshotInput {
@@ -81,6 +124,8 @@ export interface SnapshotInput {
   readonly ranking: RegionRanking | undefined;
   readonly filters: AdvisorFiltersView;
   readonly regions: readonly CloudRegion[];
+  /** For the country filter's names; without them the ISO3 codes stand alone. */
+  readonly countries?: readonly Pick<CountryIntensity, 'iso3' | 'name'>[];
   readonly highlighted?: string;
   readonly liveIntensityNote?: string;
 }
@@ -95,8 +140,10 @@ export function advisorSnapshot(input: SnapshotInput): AdvisorHostToPanelMessage
     filters: input.filters,
     providerChoices: providerChoices(input.regions),
     continentChoices: continentChoices(input.regions),
+    countryChoices: countryChoices(input.regions, input.countries ?? []),
     rows,
     excludedCount: input.ranking?.excluded.length ?? 0,
+    excluded: input.ranking ? excludedViews(input.ranking) : [],
     highlighted: input.highlighted,
     liveIntensityNote: input.liveIntensityNote,
   };
@@ -128,6 +175,8 @@ function describeFilters(filters: AdvisorFiltersView): string {
   const parts = [
     filters.providers.length > 0 ? `providers ${filters.providers.join(', ')}` : '',
     filters.continent ? filters.continent : '',
+    filters.country ? `country ${filters.country}` : '',
+    filters.maxDistanceKm !== undefined ? `within ${formatSignificant(filters.maxDistanceKm)} km of here` : '',
     filters.measuredOnly ? 'measured data only' : '',
   ].filter(Boolean);
   return parts.length > 0 ? parts.join('; ') : 'all regions';

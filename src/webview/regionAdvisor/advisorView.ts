@@ -4,6 +4,7 @@ import type { AdvisorFiltersView, AdvisorHostToPanelMessage, LiveIntensityView, 
 import { regionKey } from '../../protocol/regionAdvisorMessages';
 import { codicon, element, requireElement, setText } from '../dom';
 import { formatEmissions, formatEnergy, formatPue, formatSignificant, formatStartTime } from '../format';
+import { ALL, countryOptions, distanceControl, exclusionGroups, exclusionSummary, parseDistance } from './advisorFilters';
 import { COLUMNS, nextSortOrder, RANK_ORDER, sortRows, type SortOrder } from './regionColumns';
 import { RegionChart } from './regionChart';
 
@@ -18,7 +19,7 @@ export interface AdvisorActions {
 }
 
 /** The value of the continent select that keeps every continent. */
-const ALL_CONTINENTS = '';
+const ALL_CONTINENTS = ALL;
 
 interface SelectElement extends HTMLElement {
   value: string;
@@ -28,18 +29,27 @@ interface CheckboxElement extends HTMLElement {
   checked: boolean;
 }
 
+interface TextfieldElement extends HTMLElement {
+  value: string;
+  disabled: boolean;
+  invalid: boolean;
+}
+
 export class AdvisorView {
   private readonly chart = new RegionChart(requireElement<HTMLCanvasElement>('region-chart'));
   private readonly tableBody: HTMLTableSectionElement;
   private readonly tableHead = requireElement<HTMLTableRowElement>('region-table-head');
   private readonly continent = requireElement<SelectElement>('continent-filter');
   private readonly measuredOnly = requireElement<CheckboxElement>('measured-only');
+  private readonly country = requireElement<SelectElement>('country-filter');
+  private readonly maxDistance = requireElement<TextfieldElement>('max-distance');
   private readonly providers = requireElement('provider-filters');
   private readonly copyButton = requireElement('copy-summary');
   private snapshot: AdvisorSnapshot | undefined;
   private order: SortOrder = RANK_ORDER;
   private providerChoicesShown = '';
   private continentChoicesShown = '';
+  private countryChoicesShown = '';
 
   constructor(private readonly actions: AdvisorActions) {
     const body = requireElement<HTMLTableElement>('region-table').tBodies[0];
@@ -48,6 +58,12 @@ export class AdvisorView {
     this.copyButton.addEventListener('click', () => this.actions.copySummary());
     this.continent.addEventListener('change', () => this.sendFilters());
     this.measuredOnly.addEventListener('change', () => this.sendFilters());
+    this.country.addEventListener('change', () => this.sendFilters());
+    // `change` fires on Enter or leaving the field, not on every keystroke: one re-ranking per distance typed.
+    this.maxDistance.addEventListener('change', () => this.sendFilters());
+    this.maxDistance.addEventListener('input', () => {
+      this.maxDistance.invalid = parseDistance(this.maxDistance.value) === 'invalid';
+    });
     this.renderHead();
   }
 
@@ -85,7 +101,7 @@ export class AdvisorView {
     }
     this.renderFilters(snapshot);
     setText(requireElement('region-count'), `${snapshot.rows.length} regions`);
-    setText(requireElement('excluded-note'), snapshot.excludedCount > 0 ? `${snapshot.excludedCount} regions left out for missing or estimated data.` : '');
+    this.renderExcluded(snapshot);
     this.chart.show(snapshot.rows, origin);
     this.renderRows();
     if (snapshot.highlighted) this.tableBody.querySelector(`tr[data-region="${CSS.escape(snapshot.highlighted)}"]`)?.scrollIntoView({ block: 'center' });
@@ -125,16 +141,44 @@ export class AdvisorView {
     }
     this.continent.value = snapshot.filters.continent ?? ALL_CONTINENTS;
     this.measuredOnly.checked = snapshot.filters.measuredOnly;
+    const countryKey = snapshot.countryChoices.map((choice) => choice.iso3).join(',');
+    if (countryKey !== this.countryChoicesShown) {
+      this.countryChoicesShown = countryKey;
+      this.country.replaceChildren(...countryOptions(snapshot.countryChoices).map((option) => element('vscode-option', { text: option.label, attributes: { value: option.value } })));
+    }
+    this.country.value = snapshot.filters.country ?? ALL;
+    const distance = distanceControl(snapshot.origin, snapshot.filters.maxDistanceKm);
+    this.maxDistance.disabled = !distance.enabled;
+    this.maxDistance.invalid = false;
+    if (this.maxDistance.value !== distance.value) this.maxDistance.value = distance.value;
+    setText(requireElement('distance-hint'), distance.hint);
+  }
+
+  /** Under the table: how many regions were left out and why, with the list behind a disclosure. */
+  private renderExcluded(snapshot: AdvisorSnapshot): void {
+    const details = requireElement('excluded-details');
+    details.hidden = snapshot.excludedCount === 0;
+    setText(requireElement('excluded-note'), exclusionSummary(snapshot.excludedCount, snapshot.excluded));
+    requireElement('excluded-list').replaceChildren(...exclusionGroups(snapshot.excluded).map((group) => element('li', { attributes: { 'data-reason': group.reason } }, [
+      element('span', { className: 'excluded-reason', text: `${group.text}: ` }),
+      element('span', { text: group.regions.join(', ') }),
+    ])));
   }
 
   /** The filters as the controls show them; every provider ticked, or none, keeps them all. */
   private sendFilters(): void {
     const boxes = [...this.providers.querySelectorAll<CheckboxElement>('[data-provider]')];
     const ticked = boxes.filter((box) => box.checked).map((box) => box.dataset.provider ?? '').filter(Boolean);
+    const distance = this.maxDistance.disabled ? undefined : parseDistance(this.maxDistance.value);
+    this.maxDistance.invalid = distance === 'invalid';
+    // A distance being typed wrong keeps the last one the host applied.
+    const maxDistanceKm = distance === 'invalid' ? this.snapshot?.filters.maxDistanceKm : distance;
     this.actions.setFilters({
       providers: ticked.length === boxes.length ? [] : ticked,
       continent: this.continent.value || undefined,
       measuredOnly: this.measuredOnly.checked,
+      country: this.country.value || undefined,
+      maxDistanceKm,
     });
   }
 

@@ -4,6 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import {
   parseAdvisorHostToPanel, REGION_ADVISOR_PROTOCOL_VERSION, type AdvisorPanelToHostMessage,
 } from '../../protocol/regionAdvisorMessages';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  MAX_ID_LENGTH, MAX_REGION_ROWS, parseAdvisorHostToPanel, parseAdvisorPanelToHost, REGION_ADVISOR_PROTOCOL_VERSION, regionKey,
+  MAX_DISTANCE_KM, MAX_ID_LENGTH, MAX_REGION_ROWS, parseAdvisorHostToPanel, parseAdvisorPanelToHost, REGION_ADVISOR_PROTOCOL_VERSION, regionKey,
   type AdvisorHostToPanelMessage, type AdvisorPanelToHostMessage,
 } from '../../../src/protocol/regionAdvisorMessages';
 import { buildRow } from '../webview/regionAdvisor/regionRowBuilder';
@@ -21,26 +21,32 @@ function withField(message: object, path: (string | number)[], value: unknown): 
 const SNAPSHOT: AdvisorHostToPanelMessage = {
   type: 'snapshot',
   run: { id: 'run-1', command: 'python train.py', startedAtMs: 1_700_000_000_000, energyKWh: 2.4 },
-  origin: { label: 'Germany', gridIntensityGramsPerKWh: 344, pue: 1, emissionsKg: 0.826 },
-  filters: { providers: ['gcp', 'aws'], continent: 'Europe', measuredOnly: true },
+  origin: { label: 'Germany', gridIntensityGramsPerKWh: 344, pue: 1, emissionsKg: 0.826, coordinatesSource: 'the principal city of time zone Europe/Berlin' },
+  filters: { providers: ['gcp', 'aws'], continent: 'Europe', measuredOnly: true, country: 'CHE', maxDistanceKm: 1500 },
   providerChoices: ['aws', 'azure', 'gcp'],
   continentChoices: ['Europe', 'North America'],
+  countryChoices: [{ iso3: 'DEU', name: 'Germany' }, { iso3: 'CHE', name: 'Switzerland' }],
   rows: [buildRow(), buildRow({ rank: 2, tied: true, provider: 'azure', region: 'norwayeast', savingKg: -0.1, savingPercent: -12, carbonFreePercent: undefined, intensityYear: undefined, estimates: [] })],
   excludedCount: 3,
+  excluded: [
+    { provider: 'ovh', region: 'gra', displayName: 'Gravelines', reason: 'no-coordinates' },
+    { provider: 'aws', region: 'eu-south-2', displayName: 'Spain', reason: 'estimated' },
+  ],
   highlighted: 'gcp:europe-west6',
   liveIntensityNote: undefined,
 };
 
 const WELL_FORMED_HOST: AdvisorHostToPanelMessage[] = [
   SNAPSHOT,
-  { type: 'snapshot', run: undefined, origin: undefined, filters: { providers: [], continent: undefined, measuredOnly: false }, providerChoices: [], continentChoices: [], rows: [], excludedCount: 0, highlighted: undefined, liveIntensityNote: 'Live intensity is off.' },
+  { type: 'snapshot', run: undefined, origin: undefined, filters: { providers: [], continent: undefined, measuredOnly: false, country: undefined, maxDistanceKm: undefined }, providerChoices: [], continentChoices: [], countryChoices: [], rows: [], excludedCount: 0, excluded: [], highlighted: undefined, liveIntensityNote: 'Live intensity is off.' },
   { type: 'liveIntensity', reading: { live: true, gramsPerKWh: 131, source: 'Electricity Maps, zone DE', atMs: 1_700_000_000_000, note: undefined } },
   { type: 'liveIntensity', reading: { live: false, gramsPerKWh: 344, source: 'Ember, 2024', atMs: undefined, note: 'Electricity Maps: the key was refused (401). Using the yearly figure.' } },
 ];
 
 const WELL_FORMED_PANEL: AdvisorPanelToHostMessage[] = [
   { type: 'ready', protocolVersion: REGION_ADVISOR_PROTOCOL_VERSION },
-  { type: 'setFilters', filters: { providers: ['gcp'], continent: undefined, measuredOnly: true } },
+  { type: 'setFilters', filters: { providers: ['gcp'], continent: undefined, measuredOnly: true, country: undefined, maxDistanceKm: undefined } },
+  { type: 'setFilters', filters: { providers: [], continent: undefined, measuredOnly: false, country: 'DEU', maxDistanceKm: 0 } },
   { type: 'copySummary' },
 ];
 
@@ -51,6 +57,25 @@ describe('Region Advisor protocol', () => {
 
   it('accepts every well-formed panel message, unchanged', () => {
     for (const message of WELL_FORMED_PANEL) assert.deepEqual(parseAdvisorPanelToHost(overTheWire(message)), message);
+  });
+
+  it('reads a protocol-1 snapshot and filters, without the country, distance, coordinates and exclusion fields, as none', () => {
+    const old = overTheWire(SNAPSHOT) as Record<string, unknown> & { filters: Record<string, unknown>; origin: Record<string, unknown> };
+    delete old.countryChoices;
+    delete old.excluded;
+    delete old.filters.country;
+    delete old.filters.maxDistanceKm;
+    delete old.origin.coordinatesSource;
+    const parsed = parseAdvisorHostToPanel(old);
+    assert.ok(parsed?.type === 'snapshot');
+    assert.deepEqual(parsed.countryChoices, []);
+    assert.deepEqual(parsed.excluded, []);
+    assert.equal(parsed.filters.country, undefined);
+    assert.equal(parsed.filters.maxDistanceKm, undefined);
+    assert.equal(parsed.origin?.coordinatesSource, undefined);
+    assert.equal(parsed.excludedCount, 3);
+    assert.deepEqual(parseAdvisorPanelToHost({ type: 'setFilters', filters: { providers: ['gcp'], measuredOnly: true } }),
+      { type: 'setFilters', filters: { providers: ['gcp'], continent: undefined, measuredOnly: true, country: undefined, maxDistanceKm: undefined } });
   });
 
   it('keeps a negative saving: a region dirtier than here', () => {
@@ -76,6 +101,18 @@ describe('Region Advisor protocol', () => {
       [['origin', 'pue'], 0],
       [['run', 'energyKWh'], '2.4'],
       [['rows'], 'all'],
+      [['filters', 'country'], 'deu'],
+      [['filters', 'country'], 'DEUT'],
+      [['filters', 'country'], null],
+      [['filters', 'maxDistanceKm'], -1],
+      [['filters', 'maxDistanceKm'], '500'],
+      [['filters', 'maxDistanceKm'], MAX_DISTANCE_KM + 1],
+      [['filters', 'maxDistanceKm'], Number.POSITIVE_INFINITY],
+      [['countryChoices', 0, 'iso3'], 'DE'],
+      [['countryChoices'], 'DEU'],
+      [['excluded', 0, 'reason'], 'too-far'],
+      [['excluded', 0, 'provider'], ''],
+      [['origin', 'coordinatesSource'], 42],
     ];
     for (const [path, value] of bad) assert.equal(parseAdvisorHostToPanel(withField(SNAPSHOT, path, value)), undefined, path.join('.'));
   });
@@ -96,6 +133,9 @@ describe('Region Advisor protocol', () => {
     assert.equal(parseAdvisorPanelToHost({ type: 'setFilters', filters: { providers: 'gcp', measuredOnly: false } }), undefined);
     assert.equal(parseAdvisorPanelToHost({ type: 'setFilters', filters: { providers: [''], measuredOnly: false } }), undefined);
     assert.equal(parseAdvisorPanelToHost({ type: 'exportReport' }), undefined);
+    assert.equal(parseAdvisorPanelToHost({ type: 'setFilters', filters: { providers: [], measuredOnly: false, country: 'Germany' } }), undefined);
+    assert.equal(parseAdvisorPanelToHost({ type: 'setFilters', filters: { providers: [], measuredOnly: false, maxDistanceKm: -5 } }), undefined);
+    assert.equal(parseAdvisorPanelToHost({ type: 'setFilters', filters: { providers: [], measuredOnly: false, maxDistanceKm: Number.NaN } }), undefined);
   });
 
   it('keys a row as provider:region', () => {

@@ -28,7 +28,8 @@ describe('Region Advisor HTML', () => {
   });
 
   it('has the hooks the webview and the end-to-end test use', () => {
-    for (const id of ['region-table', 'region-chart', 'copy-summary', 'continent-filter', 'measured-only', 'provider-filters']) {
+    for (const id of ['region-table', 'region-chart', 'copy-summary', 'continent-filter', 'measured-only', 'provider-filters', 'country-filter',
+      'max-distance', 'distance-hint', 'excluded-details', 'excluded-note', 'excluded-list']) {
       assert.ok(html.includes(`id="${id}"`), id);
     }
   });

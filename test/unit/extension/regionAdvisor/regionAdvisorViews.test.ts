@@ -4,7 +4,7 @@ import { loadIntensityData, type CloudRegion } from '../../../../src/engine/inte
 import { rankRegions } from '../../../../src/engine/intensity/regionRanking';
 import { parseAdvisorHostToPanel } from '../../../../src/protocol/regionAdvisorMessages';
 import {
-  advisorSnapshot, engineFilters, NO_FILTERS, regionPickTexts, regionSummaryMarkdown, savingText,
+  advisorSnapshot, engineFilters, NO_FILTERS, regionPickTexts, regionSummaryMarkdown, savingText, usableFilters,
 } from '../../../../src/extension/regionAdvisor/regionAdvisorViews';
 import { buildRow } from '../../webview/regionAdvisor/regionRowBuilder';
 
@@ -52,10 +52,52 @@ describe('Region Advisor views', () => {
   });
 
   it('turns the panel\'s filters into the engine\'s: no provider ticked off keeps all', () => {
-    assert.deepEqual(engineFilters(NO_FILTERS), { providers: undefined, continents: undefined, measuredOnly: false });
-    assert.deepEqual(engineFilters({ providers: ['gcp'], continent: 'Asia', measuredOnly: true }), { providers: ['gcp'], continents: ['Asia'], measuredOnly: true });
-    const ranking = rankRegions(regions, { energyKWh: 1, origin: ORIGIN }, engineFilters({ providers: [], continent: undefined, measuredOnly: true }));
+    assert.deepEqual(engineFilters(NO_FILTERS), { providers: undefined, continents: undefined, measuredOnly: false, countries: undefined, maxDistanceKm: undefined });
+    assert.deepEqual(engineFilters({ ...NO_FILTERS, providers: ['gcp'], continent: 'Asia', measuredOnly: true, country: 'IND', maxDistanceKm: 800 }),
+      { providers: ['gcp'], continents: ['Asia'], measuredOnly: true, countries: ['IND'], maxDistanceKm: 800 });
+    const ranking = rankRegions(regions, { energyKWh: 1, origin: ORIGIN }, engineFilters({ ...NO_FILTERS, measuredOnly: true }));
     assert.deepEqual(ranking.ranked.map((row) => row.region), ['clean', 'dirty']);
+  });
+
+  it('filters by country, and by distance from here with the regions without coordinates left out and listed', () => {
+    const placed = [
+      cloudRegion('gcp', 'paris', { latitude: 48.86, longitude: 2.35 }),
+      cloudRegion('aws', 'frankfurt', { countryIso3: 'DEU', latitude: 50.11, longitude: 8.68 }),
+      cloudRegion('azure', 'mumbai', { countryIso3: 'IND', continent: 'Asia', latitude: 19.08, longitude: 72.88 }),
+      cloudRegion('ovh', 'somewhere', { countryIso3: 'DEU' }),
+    ];
+    const countries = [{ iso3: 'DEU', name: 'Germany' }, { iso3: 'FRA', name: 'France' }];
+    const byCountry = advisorSnapshot({
+      run: RUN, filters: { ...NO_FILTERS, country: 'DEU' }, regions: placed, countries,
+      ranking: rankRegions(placed, { energyKWh: 1, origin: ORIGIN }, engineFilters({ ...NO_FILTERS, country: 'DEU' })),
+    });
+    assert.ok(byCountry.type === 'snapshot');
+    assert.deepEqual(byCountry.rows.map((row) => row.region), ['frankfurt', 'somewhere']);
+    assert.deepEqual(byCountry.countryChoices, [{ iso3: 'FRA', name: 'France' }, { iso3: 'DEU', name: 'Germany' }, { iso3: 'IND', name: 'IND' }]);
+    assert.equal(byCountry.origin?.coordinatesSource, undefined, 'here without coordinates');
+
+    // Here in Paris: Frankfurt is about 480 km away, Mumbai about 7,000.
+    const paris = { ...ORIGIN, coordinates: { latitude: 48.86, longitude: 2.35 }, coordinatesSource: 'given' };
+    const near = { ...NO_FILTERS, maxDistanceKm: 1000 };
+    const ranking = rankRegions(placed, { energyKWh: 1, origin: paris }, engineFilters(near));
+    const snapshot = advisorSnapshot({ run: RUN, filters: near, regions: placed, countries, ranking });
+    assert.ok(snapshot.type === 'snapshot');
+    assert.deepEqual(snapshot.rows.map((row) => row.region).sort(), ['frankfurt', 'paris']);
+    assert.equal(snapshot.origin?.coordinatesSource, 'given');
+    assert.equal(snapshot.excludedCount, 1);
+    assert.deepEqual(snapshot.excluded, [{ provider: 'ovh', region: 'somewhere', displayName: 'somewhere', reason: 'no-coordinates' }]);
+    assert.deepEqual(parseAdvisorHostToPanel(JSON.parse(JSON.stringify(snapshot))), snapshot);
+    assert.match(regionSummaryMarkdown({ run: RUN, origin: { ...ORIGIN, emissionsKg: 0.8, coordinatesSource: 'given' }, filters: { ...near, country: 'DEU' }, rows: [] }),
+      /Filters: country DEU; within 1000 km of here\./);
+  });
+
+  it('drops the filters that cannot apply: a distance without coordinates, an unknown provider or country', () => {
+    const asked = { ...NO_FILTERS, providers: ['gcp', 'nope'], country: 'ZZZ', maxDistanceKm: 500 };
+    assert.deepEqual(usableFilters(asked, regions, false), { ...NO_FILTERS, providers: ['gcp'] });
+    assert.deepEqual(usableFilters({ ...asked, country: 'IND' }, regions, true), { ...NO_FILTERS, providers: ['gcp'], country: 'IND', maxDistanceKm: 500 });
+    assert.equal(usableFilters({ ...asked, maxDistanceKm: Number.NaN }, regions, true).maxDistanceKm, undefined);
+    // What the host then ranks never throws: rankRegions refuses a distance without coordinates.
+    assert.doesNotThrow(() => rankRegions(regions, { energyKWh: 1, origin: ORIGIN }, engineFilters(usableFilters(asked, regions, false))));
   });
 
   it('writes the quick pick item: provider:region and name, emissions and saving, data year and source', () => {
@@ -69,14 +111,14 @@ describe('Region Advisor views', () => {
 
   it('summarises the ranking in Markdown: the baseline, the top rows, the filters', () => {
     const markdown = regionSummaryMarkdown({
-      run: RUN, origin: { ...ORIGIN, emissionsKg: 0.8 }, filters: { providers: ['gcp'], continent: undefined, measuredOnly: true },
+      run: RUN, origin: { ...ORIGIN, emissionsKg: 0.8, coordinatesSource: undefined }, filters: { ...NO_FILTERS, providers: ['gcp'], measuredOnly: true },
       rows: [buildRow(), buildRow({ rank: 2, displayName: 'a | b', estimates: [] })],
     });
     assert.match(markdown, /^\*\*Where would this run emit least\?\*\* Run `python train\.py` used 2 kWh at the components; here \(Germany, 400 g\/kWh × PUE 1\.0\) it emitted 800 g CO₂e\./);
     assert.match(markdown, /\| 1 \| gcp:europe-west6 \| Zürich \| 39\.9 g CO₂e \| 786 g CO₂e \(95 %\) \| 15\.1 \| 1\.1\* \|/);
     assert.match(markdown, /\| a \\\| b \|/);
     assert.match(markdown, /Filters: providers gcp; measured data only\./);
-    assert.match(regionSummaryMarkdown({ run: RUN, origin: { ...ORIGIN, emissionsKg: 0.8 }, filters: NO_FILTERS, rows: [] }), /No region matches the filters\.\n\nFilters: all regions/);
+    assert.match(regionSummaryMarkdown({ run: RUN, origin: { ...ORIGIN, emissionsKg: 0.8, coordinatesSource: undefined }, filters: NO_FILTERS, rows: [] }), /No region matches the filters\.\n\nFilters: all regions/);
   });
 
   it('ranks every shipped region for a run, each with its emissions', () => {
