@@ -8,6 +8,11 @@
  * `runFinished`, and sends a fresh `snapshot` when a run starts or the panel asks to `refresh`.
  */
 
+import {
+  Malformed, optional, orUndefined, readArray, readBoolean, readBoundedText, readFields, readInteger,
+  readEnum, readNonEmptyText, readNonNegative, readNumber,
+} from './messageFields';
+
 /** Bumped whenever a message or view changes shape; the panel sends it in `ready`. */
 export const PROTOCOL_VERSION = 1;
 
@@ -180,18 +185,6 @@ export function parsePanelToHost(raw: unknown): PanelToHostMessage | undefined {
   return orUndefined(() => readPanelToHost(raw));
 }
 
-// The readers below throw Malformed at the first bad field; the two parse… functions turn any throw
-// (including one from a hostile Proxy) into undefined.
-class Malformed extends Error {}
-
-function orUndefined<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
-}
-
 function readHostToPanel(raw: unknown): HostToPanelMessage {
   const fields = readFields(raw);
   const type = fields.type;
@@ -333,84 +326,14 @@ function readSourceAttempt(raw: unknown): SourceAttemptView {
   };
 }
 
-type Fields = { readonly [key: string]: unknown };
-
-// Keys that could reach Object.prototype if a receiver ever merged the object into another.
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-// The widest view has 17 fields; the slack lets a newer peer add a few without being dropped.
-const MAX_KEYS = 64;
-
-/**
- * Copies a plain object's own data properties into a prototype-free record, so later reads never
- * see inherited values and never run getters.
- */
-function readFields(raw: unknown): Fields {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Malformed('not an object');
-  const keys = Object.keys(raw);
-  if (keys.length > MAX_KEYS) throw new Malformed('too many keys');
-  const fields: Record<string, unknown> = Object.create(null);
-  for (const key of keys) {
-    if (FORBIDDEN_KEYS.has(key)) throw new Malformed('forbidden key');
-    const descriptor = Object.getOwnPropertyDescriptor(raw, key);
-    if (!descriptor || !('value' in descriptor)) throw new Malformed('accessor property');
-    fields[key] = descriptor.value;
-  }
-  return fields;
-}
-
-/** Absent and `undefined` mean "none"; `null` is malformed, since no sender produces it. */
-function optional<T>(value: unknown, read: (value: unknown) => T): T | undefined {
-  return value === undefined ? undefined : read(value);
-}
-
-function readArray<T>(value: unknown, maxLength: number, read: (item: unknown) => T): T[] {
-  if (!Array.isArray(value) || value.length > maxLength) throw new Malformed('not a bounded array');
-  const items: T[] = [];
-  for (let index = 0; index < value.length; index++) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, index);
-    if (!descriptor || !('value' in descriptor)) throw new Malformed('hole or accessor in array');
-    items.push(read(descriptor.value));
-  }
-  return items;
-}
-
-function readNumber(value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new Malformed('number out of range');
-  }
-  return value;
-}
-
-function readNonNegative(value: unknown): number {
-  return readNumber(value, 0, Number.MAX_VALUE);
-}
-
 function readPercent(value: unknown): number {
   return readNumber(value, 0, 100);
 }
 
-function readInteger(value: unknown, min: number, max: number): number {
-  const number = readNumber(value, min, max);
-  if (!Number.isInteger(number)) throw new Malformed('not an integer');
-  return number;
-}
-
-function readBoolean(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new Malformed('not a boolean');
-  return value;
-}
-
 function readText(value: unknown): string {
-  if (typeof value !== 'string' || value.length > MAX_STRING_LENGTH) throw new Malformed('not a bounded string');
-  return value;
+  return readBoundedText(value, MAX_STRING_LENGTH);
 }
 
 function readId(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) throw new Malformed('not an id');
-  return value;
-}
-
-function readEnum<T extends string>(value: unknown, choices: readonly T[]): T {
-  if (!(choices as readonly unknown[]).includes(value)) throw new Malformed('unknown choice');
-  return value as T;
+  return readNonEmptyText(value, MAX_ID_LENGTH);
 }
