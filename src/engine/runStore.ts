@@ -221,7 +221,7 @@ class FileRunStore implements RunStore {
 
   async listRuns(): Promise<RunListing> {
     const { records, problems } = await this.readFinalRecords();
-    const runs = records.map(summarize).sort((a, b) => b.startedAtMs - a.startedAtMs || a.id.localeCompare(b.id));
+    const runs = records.map(summarizeRun).sort((a, b) => b.startedAtMs - a.startedAtMs || a.id.localeCompare(b.id));
     return { runs, problems };
   }
 
@@ -428,7 +428,8 @@ class FileRunStore implements RunStore {
   }
 }
 
-function summarize(record: RunRecord): RunSummary {
+/** A run's line in the run list; also what a UI shows of a run it has just finished. */
+export function summarizeRun(record: RunRecord): RunSummary {
   return {
     id: record.id,
     projectName: record.projectName,

@@ -9,7 +9,7 @@ import { DisposableObject } from '../disposableObject';
 import type { ReportExporter } from '../reports/reportExporter';
 import type { ActiveRun, RunTracker } from '../tracking/runTracker';
 import { renderPanelHtml } from './panelHtml';
-import { diagnosticsView, runViewFromActive, runViewFromRecord, sampleView, summaryViewFromStore, summaryViewsFromStore } from './runViews';
+import { diagnosticsView, runViewFromActive, runViewFromRecord, sampleView, summaryViewFromRecord, summaryViewsFromStore } from './runViews';
 
 /**
  * The Carbon Meter panel's host side: one webview panel, rebuilt from a snapshot whenever it (re)loads
@@ -35,12 +35,7 @@ export class CarbonPanel extends DisposableObject {
     }));
     this.register(tracker.onDidChangeRuns(() => void this.postSnapshot()));
     this.register(tracker.onDidFinishRun((record) => {
-      this.post({ type: 'runFinished', summary: summaryViewFromStore({
-        ...record,
-        countryName: record.location.countryName,
-        intensityGramsPerKWh: record.intensity.gramsPerKWh,
-        estimated: record.sources.some((source) => source.estimated),
-      }) });
+      this.post({ type: 'runFinished', summary: summaryViewFromRecord(record) });
     }));
   }
 
@@ -117,7 +112,8 @@ export class CarbonPanel extends DisposableObject {
 
   /** The newest active run, else the newest stored one, the history and the diagnostics. */
   private async postSnapshot(): Promise<void> {
-    if (!this.panel) return;
+    // A hidden panel is rebuilt from a fresh snapshot when shown (it sends `ready`): no store scan for it now.
+    if (!this.panel?.visible) return;
     const active = this.newestActiveRun();
     const engine = this.tracker.currentEngine();
     const { runs, problems } = await engine.store.listRuns().catch((error: Error) => ({ runs: [], problems: [{ file: engine.store.runsDirectory, message: error.message }] }));

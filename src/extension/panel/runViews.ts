@@ -6,7 +6,7 @@ import type { Equivalent } from '../../engine/intensity/intensityTable';
 import type { PowerDiagnostics } from '../../engine/powerSources/powerSource';
 import { computeEquivalents } from '../../engine/reports/equivalents';
 import type { ComponentEnergyKWh, RunHeader, RunLocation, RunRecord, RunSample, RunSourceSummary } from '../../engine/reports/runRecord';
-import type { RunSummary } from '../../engine/runStore';
+import { summarizeRun, type RunSummary } from '../../engine/runStore';
 import type { SamplerTotals } from '../../engine/sampler';
 import { JOULES_PER_KWH } from '../../engine/units';
 import {
@@ -66,6 +66,11 @@ export function summaryViewFromStore(summary: RunSummary): RunSummaryView {
   };
 }
 
+/** A finished run's summary, as the store will list it. */
+export function summaryViewFromRecord(record: RunRecord): RunSummaryView {
+  return summaryViewFromStore(summarizeRun(record));
+}
+
 export function summaryViewsFromStore(summaries: readonly RunSummary[]): RunSummaryView[] {
   return summaries.slice(0, MAX_RUN_SUMMARIES).map(summaryViewFromStore);
 }
@@ -73,12 +78,7 @@ export function summaryViewsFromStore(summaries: readonly RunSummary[]): RunSumm
 /** A finished (or recovered) run in full. */
 export function runViewFromRecord(record: RunRecord, equivalents: readonly Equivalent[]): RunView {
   return {
-    summary: summaryViewFromStore({
-      ...record,
-      countryName: record.location.countryName,
-      intensityGramsPerKWh: record.intensity.gramsPerKWh,
-      estimated: record.sources.some((source) => source.estimated),
-    }),
+    summary: summaryViewFromRecord(record),
     componentEnergyKWh: clampComponents(record.taskEnergyKWh),
     averagePowerWatts: clampComponents(record.averagePowerWatts),
     intensitySource: bounded(intensitySource(record.intensity)),

@@ -5,6 +5,7 @@ import type { Equivalent } from '../../../../src/engine/intensity/intensityTable
 import {
   diagnosticsView, locationLabel, runViewFromActive, runViewFromRecord, summaryViewFromStore, thinSamples,
 } from '../../../../src/extension/panel/runViews';
+import { summarizeRun } from '../../../../src/engine/runStore';
 import { MAX_SAMPLES, MAX_STRING_LENGTH, parseHostToPanel } from '../../../../src/protocol/panelMessages';
 import { buildNthSample, buildRunHeader, buildRunRecord, DEFAULT_STARTED_AT_MS } from '../../../fixtures/buildRun';
 
@@ -80,9 +81,7 @@ describe('runViews', () => {
 
   it('maps a store summary with its intensity and PUE', () => {
     const record = buildRunRecord({ pue: 1.1 });
-    const view = summaryViewFromStore({
-      ...record, countryName: 'France', intensityGramsPerKWh: 56, estimated: true,
-    });
+    const view = summaryViewFromStore(summarizeRun(record));
     assert.equal(view.pue, 1.1);
     assert.equal(view.intensityGramsPerKWh, 56);
     assert.ok(parseHostToPanel({ type: 'runFinished', summary: view }));

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { FORMAT_CHOICES, reportFileName, runChoice } from '../../../../src/extension/reports/reportChoices';
+import { summarizeRun } from '../../../../src/engine/runStore';
 import { buildRunRecord } from '../../../fixtures/buildRun';
 
 describe('reportChoices', () => {
@@ -20,7 +21,7 @@ describe('reportChoices', () => {
 
   it('describes a run by its command, emissions, status and project', () => {
     const record = buildRunRecord({ status: 'interrupted' });
-    const choice = runChoice({ ...record, countryName: 'France', intensityGramsPerKWh: 56, estimated: true }, () => '15/03/2024');
+    const choice = runChoice(summarizeRun(record), () => '15/03/2024');
     assert.equal(choice.label, 'npm test');
     assert.match(choice.description, /\(estimated\) · interrupted$/);
     assert.equal(choice.detail, 'carbon-meter / unit tests · 15/03/2024 · 7f3c9a10');
