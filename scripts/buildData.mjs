@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCloudRegions } from './data/cloudRegions.mjs';
 import { buildCountryIntensity } from './data/countries.mjs';
+import { buildEmbodied } from './data/embodied.mjs';
 import { buildEquivalents } from './data/equivalents.mjs';
 import { buildCloudCpuCoefficients, buildCpuPower } from './data/hardware.mjs';
 import { buildNotice } from './data/notice.mjs';
@@ -46,6 +47,7 @@ function main() {
     'cpuPower.json': buildCpuPower(sharedDir),
     'cloudCpuCoefficients.json': buildCloudCpuCoefficients(sharedDir),
     'equivalents.json': buildEquivalents(sharedDir),
+    'embodied.json': buildEmbodied(sharedDir),
   };
   mkdirSync(outDir, { recursive: true });
   for (const [name, content] of Object.entries(files)) writeFileSync(join(outDir, name), stringifyStable(content));
