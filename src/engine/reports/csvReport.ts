@@ -1,5 +1,6 @@
-import { appendFile, open, rename, stat, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { formatCsvLine, parseCsvRecords } from './csvText';
 import { formatPythonFloat } from './pythonFloat';
 import type { ComponentEnergyKWh, RunRecord } from './runRecord';
@@ -31,6 +32,8 @@ export interface EmissionsCsvAppendResult {
 export interface ParsedEmissionsCsv {
   readonly header: readonly string[];
   readonly rows: readonly Readonly<Record<string, string>>[];
+  /** Rows whose field count is not the header's: torn or garbage lines. */
+  readonly skippedRows: number;
 }
 
 /** CodeCarbon writes `datetime.now().strftime("%Y-%m-%dT%H:%M:%S")` at stop: local time, no zone, no fraction. */
@@ -123,6 +126,10 @@ function sameColumns(header: readonly string[]): boolean {
   return actual.length === expected.length && actual.every((column, index) => column === expected[index]);
 }
 
+function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -146,6 +153,8 @@ interface CsvFileEnds {
   readonly head: string;
   readonly blank: boolean;
   readonly endsWithNewline: boolean;
+  /** Which file was read, so a move aside can check it moved that one and not a newer one. */
+  readonly inode: number;
 }
 
 // The header is about 500 bytes; the rows after it are never read, so an append costs the same after 10,000 runs.
@@ -157,11 +166,11 @@ async function readEnds(filePath: string): Promise<CsvFileEnds | undefined> {
   try {
     handle = await open(filePath, 'r');
   } catch (error) {
-    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT') return undefined;
+    if (codeOf(error) === 'ENOENT') return undefined;
     throw error;
   }
   try {
-    const { size } = await handle.stat();
+    const { size, ino } = await handle.stat();
     const buffer = Buffer.alloc(Math.min(size, HEAD_BYTES));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const head = buffer.toString('utf8', 0, bytesRead);
@@ -171,18 +180,78 @@ async function readEnds(filePath: string): Promise<CsvFileEnds | undefined> {
       await handle.read(last, 0, 1, size - 1);
       lastByte = last[0];
     }
-    return { head, blank: size <= bytesRead && head.trim() === '', endsWithNewline: lastByte === 0x0a };
+    return { head, blank: size <= bytesRead && head.trim() === '', endsWithNewline: lastByte === 0x0a, inode: ino };
   } finally {
     await handle.close();
   }
 }
 
 /**
+ * Creates `filePath` holding `text`, all at once: the text goes into a private temporary file that is
+ * then hard-linked into place. link() fails with EEXIST if the file appeared meanwhile, so two writers
+ * that both found no file cannot both write a header, and no reader ever sees the file empty.
+ * Resolves to false when another writer created it first.
+ */
+async function createWhole(filePath: string, text: string): Promise<boolean> {
+  const tempPath = join(dirname(filePath), `.${basename(filePath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(tempPath, text, { encoding: 'utf8', flag: 'wx' });
+  try {
+    await link(tempPath, filePath);
+    return true;
+  } catch (error) {
+    if (codeOf(error) === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(tempPath).catch(() => undefined);
+  }
+}
+
+/** Appends `text` with a single write() on an O_APPEND descriptor: concurrent appenders' rows never interleave. */
+async function appendWhole(filePath: string, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  const handle = await open(filePath, 'a');
+  try {
+    const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
+    // A short write (a full disk) leaves a torn row; the next append starts on a fresh line after it.
+    if (bytesWritten !== bytes.length) throw Object.assign(new Error(`short write to ${filePath} (${bytesWritten} of ${bytes.length} bytes)`), { code: 'ENOSPC' });
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Moves the file that was read aside, by renaming it to a name only this call uses. If another writer
+ * replaced the file in the meantime, the file moved is theirs: it is put back and false is returned so
+ * the caller starts over.
+ */
+async function moveAside(filePath: string, inode: number, asidePath: string): Promise<boolean> {
+  try {
+    await rename(filePath, asidePath);
+  } catch (error) {
+    if (codeOf(error) === 'ENOENT') return false;
+    throw error;
+  }
+  if ((await stat(asidePath)).ino === inode) return true;
+  try {
+    await link(asidePath, filePath);
+    await unlink(asidePath);
+  } catch (error) {
+    // A third writer has started a new file already: theirs stays; the one we moved keeps its rows under asidePath.
+    if (codeOf(error) !== 'EEXIST') throw error;
+  }
+  return false;
+}
+
+// Each retry follows a change made by another writer in the last few milliseconds; more than this means a loop.
+const MAX_ATTEMPTS = 20;
+
+/**
  * Appends one run as a row of a CodeCarbon-compatible emissions.csv, like CodeCarbon's FileOutput in
- * "append" mode. Earlier rows are never rewritten: the row goes in with one append (O_APPEND), so
- * concurrent appenders of these short lines do not interleave on local file systems. A new or empty
- * file gets the header first. A file whose columns differ is moved aside to a `.bak` file (CodeCarbon
- * renames to `emissions.csv.bak`, `emissions.csv_0.bak`…; we add a timestamp) and a new file is started.
+ * "append" mode. Earlier rows are never rewritten, and several processes may append at once (two VS Code
+ * windows and a CLI): a new file appears whole with its header and first row (see `createWhole`), every
+ * other row goes in with one write() in append mode, and a file whose columns differ is moved aside to
+ * a `.bak` file (CodeCarbon renames to `emissions.csv.bak`, `emissions.csv_0.bak`…; we add a timestamp),
+ * never overwritten. A missing folder is created (it may have been deleted while a run went on).
  */
 export async function appendEmissionsCsv(
   filePath: string,
@@ -191,43 +260,65 @@ export async function appendEmissionsCsv(
 ): Promise<EmissionsCsvAppendResult> {
   const fields = emissionsCsvFields(record);
   const newFileText = formatEmissionsCsvHeader() + formatCsvLine(EMISSIONS_CSV_COLUMNS.map((column) => fields[column]));
-  const existing = await readEnds(filePath);
-
-  if (existing === undefined || existing.blank) {
-    try {
-      // 'wx' on a missing file: if another appender creates it first, retry as an append to theirs.
-      await writeFile(filePath, newFileText, { encoding: 'utf8', flag: existing === undefined ? 'wx' : 'w' });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 'EEXIST') return appendEmissionsCsv(filePath, record, options);
-      throw error;
+  let backupPath: string | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const existing = await readEnds(filePath);
+    if (existing === undefined) {
+      await mkdir(dirname(filePath), { recursive: true });
+      if (await createWhole(filePath, newFileText)) return appendResult(filePath, true, backupPath);
+      continue;
     }
-    return { filePath, wroteHeader: true, backupPath: undefined, message: undefined };
+    if (existing.blank) {
+      // An empty file (touched by hand, or created by another tool): take it out of the way, then create ours.
+      const emptyAside = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.empty`;
+      if (await moveAside(filePath, existing.inode, emptyAside)) {
+        const leftover = await readFile(emptyAside, 'utf8');
+        // Someone appended between our read and the move: their text is kept, as a backup.
+        if (leftover.trim() === '') await unlink(emptyAside);
+        else backupPath = await keepAsBackup(emptyAside, filePath, options);
+      }
+      continue;
+    }
+    const { head } = existing;
+    const header = parseCsvRecords(head.slice(0, head.indexOf('\n') + 1 || head.length))[0] ?? [];
+    if (sameColumns(header)) {
+      // Follow the file's own column order, so a reordered header still gets aligned values.
+      const line = formatCsvLine(header.map((column) => fields[column as EmissionsCsvColumn]));
+      // A previous writer that died mid-row left no newline; start ours on a fresh line.
+      await appendWhole(filePath, existing.endsWithNewline ? line : `\n${line}`);
+      return appendResult(filePath, false, backupPath);
+    }
+    const candidate = await freeBackupPath(filePath, (options.nowMs ?? Date.now)());
+    if (await moveAside(filePath, existing.inode, candidate)) backupPath = candidate;
   }
+  throw new Error(`${filePath} kept changing under another writer; gave up after ${MAX_ATTEMPTS} attempts`);
+}
 
-  const { head } = existing;
-  const header = parseCsvRecords(head.slice(0, head.indexOf('\n') + 1 || head.length))[0] ?? [];
-  if (sameColumns(header)) {
-    // Follow the file's own column order, so a reordered header still gets aligned values.
-    const line = formatCsvLine(header.map((column) => fields[column as EmissionsCsvColumn]));
-    // A previous writer that died mid-row left no newline; start ours on a fresh line.
-    await appendFile(filePath, existing.endsWithNewline ? line : `\n${line}`, 'utf8');
-    return { filePath, wroteHeader: false, backupPath: undefined, message: undefined };
-  }
-
-  const backupPath = await freeBackupPath(filePath, (options.nowMs ?? Date.now)());
-  await rename(filePath, backupPath);
-  await writeFile(filePath, newFileText, { encoding: 'utf8', flag: 'wx' });
+function appendResult(filePath: string, wroteHeader: boolean, backupPath: string | undefined): EmissionsCsvAppendResult {
   return {
     filePath,
-    wroteHeader: true,
+    wroteHeader,
     backupPath,
-    message: `${basename(filePath)} had different columns; it was kept as ${basename(backupPath)} and a new file was started.`,
+    message: backupPath === undefined
+      ? undefined
+      : `${basename(filePath)} had different columns; it was kept as ${basename(backupPath)} and a new file was started.`,
   };
 }
 
-/** Reads emissions.csv text into rows keyed by column name; quoted fields are unquoted. */
+/** Renames a file moved aside to a dated backup name, for the rare text found in a file that looked empty. */
+async function keepAsBackup(asidePath: string, filePath: string, options: { readonly nowMs?: () => number }): Promise<string> {
+  const backupPath = await freeBackupPath(filePath, (options.nowMs ?? Date.now)());
+  await rename(asidePath, backupPath);
+  return backupPath;
+}
+
+/**
+ * Reads emissions.csv text into rows keyed by column name; quoted fields are unquoted. A row with another
+ * number of fields than the header (torn by a writer that died mid-row, or garbage) is left out and counted.
+ */
 export function parseEmissionsCsv(text: string): ParsedEmissionsCsv {
   const [header = [], ...records] = parseCsvRecords(text);
-  const rows = records.map((fields) => Object.fromEntries(header.map((column, index) => [column, fields[index] ?? ''])));
-  return { header, rows };
+  const whole = records.filter((fields) => fields.length === header.length);
+  const rows = whole.map((fields) => Object.fromEntries(header.map((column, index) => [column, fields[index] ?? ''])));
+  return { header, rows, skippedRows: records.length - whole.length };
 }

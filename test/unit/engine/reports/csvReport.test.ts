@@ -137,8 +137,11 @@ describe('emissions.csv report', () => {
     await appendEmissionsCsv(csvPath, buildRunRecord({ id: 'first' }));
     await writeFile(csvPath, `${await readFile(csvPath, 'utf8')}2024-01-01T00:00:00,torn`);
     await appendEmissionsCsv(csvPath, buildRunRecord({ id: 'third' }));
-    const { rows } = parseEmissionsCsv(await readFile(csvPath, 'utf8'));
-    assert.equal(rows[2]?.run_id, 'third');
+    const text = await readFile(csvPath, 'utf8');
+    assert.ok(text.includes('2024-01-01T00:00:00,torn\n'), 'the torn row is kept as it was');
+    const { rows, skippedRows } = parseEmissionsCsv(text);
+    assert.deepEqual(rows.map((row) => row.run_id), ['first', 'third']);
+    assert.equal(skippedRows, 1);
   });
 
   it('appends to a file of many runs reading only its header and its last byte', async () => {
@@ -148,9 +151,11 @@ describe('emissions.csv report', () => {
     await writeFile(csvPath, `${await readFile(csvPath, 'utf8')}${rowsText.repeat(70)}2024-01-01T00:00:00,torn`);
     await appendEmissionsCsv(csvPath, buildRunRecord({ id: 'last' }));
     const { rows } = parseEmissionsCsv(await readFile(csvPath, 'utf8'));
+    const { skippedRows } = parseEmissionsCsv(await readFile(csvPath, 'utf8'));
     assert.ok(rows.length > 200, `${rows.length} rows`);
     assert.equal(rows.at(-1)?.run_id, 'last');
-    assert.equal(rows.at(-2)?.project_name, 'torn');
+    assert.equal(rows.at(-2)?.run_id, 'run-2');
+    assert.equal(skippedRows, 1, 'the torn row');
   });
 
   it('quotes a project name with a comma and a quote as pandas does, and reads it back', async () => {
@@ -159,6 +164,50 @@ describe('emissions.csv report', () => {
     const text = await readFile(csvPath, 'utf8');
     assert.ok(text.includes(',"Acme, ""fast"" build",'));
     assert.equal(parseEmissionsCsv(text).rows[0]?.project_name, projectName);
+  });
+
+  it('creates a missing folder (deleted while a run went on) before starting the file', async () => {
+    const nested = join(directory, 'deleted', 'store', 'emissions.csv');
+    const result = await appendEmissionsCsv(nested, buildRunRecord());
+    assert.equal(result.wroteHeader, true);
+    assert.equal(parseEmissionsCsv(await readFile(nested, 'utf8')).rows.length, 1);
+  });
+
+  it('leaves no temporary file behind when it creates the file', async () => {
+    await appendEmissionsCsv(csvPath, buildRunRecord({ id: 'a' }));
+    await appendEmissionsCsv(csvPath, buildRunRecord({ id: 'b' }));
+    assert.deepEqual(await readdir(directory), ['emissions.csv']);
+  });
+
+  it('writes one header when many appends to a missing file race in one process', async () => {
+    await Promise.all(Array.from({ length: 30 }, (_, index) => appendEmissionsCsv(csvPath, buildRunRecord({ id: `run-${index}` }))));
+    const text = await readFile(csvPath, 'utf8');
+    const parsed = parseEmissionsCsv(text);
+    assert.equal(text.split('\n').filter((line) => line.startsWith('timestamp,')).length, 1);
+    assert.equal(parsed.skippedRows, 0);
+    assert.deepEqual(parsed.rows.map((row) => row.run_id).sort(), Array.from({ length: 30 }, (_, index) => `run-${index}`).sort());
+    assert.deepEqual(await readdir(directory), ['emissions.csv']);
+  });
+
+  it('keeps one backup of a file with other columns when many appends race on it', async () => {
+    const oldText = 'a,b\n1,2\n';
+    await writeFile(csvPath, oldText);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, index) => appendEmissionsCsv(csvPath, buildRunRecord({ id: `run-${index}` }))));
+    const backups = (await readdir(directory)).filter((name) => name.endsWith('.bak'));
+    assert.equal(backups.length, 1, backups.join(', '));
+    assert.equal(await readFile(join(directory, backups[0] as string), 'utf8'), oldText);
+    assert.equal(results.filter((result) => result.backupPath !== undefined).length, 1);
+    assert.equal(parseEmissionsCsv(await readFile(csvPath, 'utf8')).rows.length, 10);
+  });
+
+  it('skips and counts garbage rows, and a file of zeros has other columns and is kept aside', async () => {
+    const parsed = parseEmissionsCsv('a,b\n1,2\n\u0000\u0000\u0000\n3,4\nx,y,z\n');
+    assert.deepEqual(parsed.rows, [{ a: '1', b: '2' }, { a: '3', b: '4' }]);
+    assert.equal(parsed.skippedRows, 2);
+    await writeFile(csvPath, Buffer.alloc(4096));
+    const result = await appendEmissionsCsv(csvPath, buildRunRecord(), { nowMs: () => DEFAULT_STARTED_AT_MS });
+    assert.deepEqual(await readFile(result.backupPath ?? ''), Buffer.alloc(4096));
+    assert.equal(parseEmissionsCsv(await readFile(csvPath, 'utf8')).rows.length, 1);
   });
 
   it('parses quoted line breaks and CRLF line endings', () => {
