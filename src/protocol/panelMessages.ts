@@ -9,7 +9,7 @@
  */
 
 import {
-  Malformed, optional, orUndefined, readArray, readBoolean, readBoundedText, readFields, readInteger,
+  checkMessage, Checked, describeValue, Malformed, optional, orUndefined, readArray, readBoolean, readBoundedText, readFields, readInteger,
   readEnum, readNonEmptyText, readNonNegative, readNumber,
 } from './messageFields';
 
@@ -185,6 +185,16 @@ export function parsePanelToHost(raw: unknown): PanelToHostMessage | undefined {
   return orUndefined(() => readPanelToHost(raw));
 }
 
+/** As parseHostToPanel, with the reason when the message is dropped. Never throws. */
+export function checkHostToPanel(raw: unknown): Checked<HostToPanelMessage> {
+  return checkMessage(raw, readHostToPanel);
+}
+
+/** As parsePanelToHost, with the reason when the message is dropped, for the host's log. Never throws. */
+export function checkPanelToHost(raw: unknown): Checked<PanelToHostMessage> {
+  return checkMessage(raw, readPanelToHost);
+}
+
 function readHostToPanel(raw: unknown): HostToPanelMessage {
   const fields = readFields(raw);
   const type = fields.type;
@@ -203,7 +213,7 @@ function readHostToPanel(raw: unknown): HostToPanelMessage {
     case 'runDetails':
       return { type, run: readRun(fields.run) };
     default:
-      throw new Malformed('unknown type');
+      throw new Malformed(`unknown type ${describeValue(type)}`);
   }
 }
 
@@ -221,7 +231,7 @@ function readPanelToHost(raw: unknown): PanelToHostMessage {
     case 'exportReport':
       return { type, runId: readId(fields.runId), format: readEnum(fields.format, REPORT_FORMATS) };
     default:
-      throw new Malformed('unknown type');
+      throw new Malformed(`unknown type ${describeValue(type)}`);
   }
 }
 

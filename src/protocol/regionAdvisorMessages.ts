@@ -9,7 +9,7 @@
  * A live intensity reading, when the user turned it on, follows as `liveIntensity`.
  */
 import {
-  Malformed, optional, orUndefined, readArray, readBoolean, readBoundedText, readFields, readInteger,
+  checkMessage, Checked, describeValue, Malformed, optional, orUndefined, readArray, readBoolean, readBoundedText, readFields, readInteger,
   readEnum, readNonEmptyText, readNonNegative, readNumber,
 } from './messageFields';
 
@@ -177,6 +177,16 @@ export function parseAdvisorPanelToHost(raw: unknown): AdvisorPanelToHostMessage
   return orUndefined(() => readPanelToHost(raw));
 }
 
+/** As parseAdvisorHostToPanel, with the reason when the message is dropped. Never throws. */
+export function checkAdvisorHostToPanel(raw: unknown): Checked<AdvisorHostToPanelMessage> {
+  return checkMessage(raw, readHostToPanel);
+}
+
+/** As parseAdvisorPanelToHost, with the reason when the message is dropped, for the host's log. Never throws. */
+export function checkAdvisorPanelToHost(raw: unknown): Checked<AdvisorPanelToHostMessage> {
+  return checkMessage(raw, readPanelToHost);
+}
+
 function readHostToPanel(raw: unknown): AdvisorHostToPanelMessage {
   const fields = readFields(raw);
   const type = fields.type;
@@ -199,7 +209,7 @@ function readHostToPanel(raw: unknown): AdvisorHostToPanelMessage {
     case 'liveIntensity':
       return { type, reading: readLiveIntensity(fields.reading) };
     default:
-      throw new Malformed('unknown type');
+      throw new Malformed(`unknown type ${describeValue(type)}`);
   }
 }
 
@@ -214,7 +224,7 @@ function readPanelToHost(raw: unknown): AdvisorPanelToHostMessage {
     case 'copySummary':
       return { type };
     default:
-      throw new Malformed('unknown type');
+      throw new Malformed(`unknown type ${describeValue(type)}`);
   }
 }
 
@@ -294,7 +304,7 @@ function readFilters(raw: unknown): AdvisorFiltersView {
 /** "DEU": three capital letters. */
 function readIso3(value: unknown): string {
   const text = readNonEmptyText(value, 3);
-  if (!/^[A-Z]{3}$/.test(text)) throw new Malformed('not an ISO3 code');
+  if (!/^[A-Z]{3}$/.test(text)) throw new Malformed(`expected an ISO 3166 alpha-3 code, got ${describeValue(text)}`);
   return text;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PowerDiagnostics } from '../../engine/powerSources/powerSource';
 import {
-  assertNever, DiagnosticsView, HostToPanelMessage, PanelToHostMessage, parsePanelToHost, PROTOCOL_VERSION, RunView,
+  assertNever, checkPanelToHost, DiagnosticsView, HostToPanelMessage, PanelToHostMessage, PROTOCOL_VERSION, RunView,
 } from '../../protocol/panelMessages';
 import { CommandId } from '../commandIds';
 import { DisposableObject } from '../disposableObject';
@@ -74,13 +74,19 @@ export class CarbonPanel extends DisposableObject {
     });
   }
 
+  /** Every message is parsed, never trusted; a malformed one or a failing handler is logged, never thrown. */
   private async receive(raw: unknown): Promise<void> {
-    const message = parsePanelToHost(raw);
-    if (!message) {
-      console.warn('Carbon Meter: dropped a malformed message from the panel', raw);
+    const checked = checkPanelToHost(raw);
+    if (!checked.ok) {
+      // The reason, not the message: a hostile or runaway panel could send megabytes.
+      console.warn(`Carbon Meter: dropped a malformed message from the panel: ${checked.reason}`);
       return;
     }
-    await this.handle(message);
+    try {
+      await this.handle(checked.message);
+    } catch (error) {
+      console.error(`Carbon Meter: the panel's "${checked.message.type}" request failed`, error);
+    }
   }
 
   private async handle(message: PanelToHostMessage): Promise<void> {
@@ -143,7 +149,8 @@ export class CarbonPanel extends DisposableObject {
   }
 
   private activeRunView(run: ActiveRun): RunView {
-    return runViewFromActive(run.session.header, run.samples, run.session.totals, run.engine.data.equivalents);
+    // The session's downsampled series: a few thousand samples however long the run (RUN_SERIES_TIERS).
+    return runViewFromActive(run.session.header, run.session.samples, run.session.totals, run.engine.data.equivalents);
   }
 
   private async runView(runId: string): Promise<RunView | undefined> {

@@ -9,7 +9,7 @@ import type { RunRecord } from '../../engine/reports/runRecord';
 import type { RunSummary } from '../../engine/runStore';
 import { assertNever } from '../../protocol/panelMessages';
 import {
-  AdvisorFiltersView, AdvisorHostToPanelMessage, AdvisorPanelToHostMessage, AdvisorRunView, parseAdvisorPanelToHost,
+  AdvisorFiltersView, AdvisorHostToPanelMessage, AdvisorPanelToHostMessage, AdvisorRunView, checkAdvisorPanelToHost,
   REGION_ADVISOR_PROTOCOL_VERSION, regionKey,
 } from '../../protocol/regionAdvisorMessages';
 import { CommandId } from '../commandIds';
@@ -163,13 +163,19 @@ export class RegionAdvisor extends DisposableObject {
     };
   }
 
+  /** Every message is parsed, never trusted; a malformed one or a failing handler is logged, never thrown. */
   private async receive(raw: unknown): Promise<void> {
-    const message = parseAdvisorPanelToHost(raw);
-    if (!message) {
-      console.warn('Carbon Meter: dropped a malformed message from the Region Advisor', raw);
+    const checked = checkAdvisorPanelToHost(raw);
+    if (!checked.ok) {
+      // The reason, not the message: a hostile or runaway panel could send megabytes.
+      console.warn(`Carbon Meter: dropped a malformed message from the Region Advisor: ${checked.reason}`);
       return;
     }
-    await this.handle(message);
+    try {
+      await this.handle(checked.message);
+    } catch (error) {
+      console.error(`Carbon Meter: the Region Advisor's "${checked.message.type}" request failed`, error);
+    }
   }
 
   private async handle(message: AdvisorPanelToHostMessage): Promise<void> {
