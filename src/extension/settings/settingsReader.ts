@@ -4,10 +4,26 @@ import { CarbonMeterSettings, parseSettings, RawSettings } from './parseSettings
 
 const SECTION = 'carbonMeter';
 const KEYS = ['country', 'region', 'cloud', 'pue', 'samplingIntervalMs', 'autoTrackTasks', 'storageLocation', 'nvidiaSmiPath', 'trackingMode', 'liveIntensity'] as const;
+type SettingKey = typeof KEYS[number];
+
+/**
+ * Read from the user's own settings only, whatever a workspace says, even a trusted one: an executable
+ * to run, and the switch that lets requests leave the machine. The schema scopes both to "machine"; this
+ * holds whatever VS Code does with that scope.
+ */
+export const USER_ONLY_SETTINGS: readonly SettingKey[] = ['nvidiaSmiPath', 'liveIntensity'];
+
+/**
+ * Read from the user's own settings only while the workspace is untrusted (package.json's
+ * `restrictedConfigurations`): where run records are written, and whether every task is measured as it
+ * starts. The other settings (location, PUE, interval, mode) only change figures.
+ */
+export const USER_ONLY_WHEN_UNTRUSTED: readonly SettingKey[] = ['storageLocation', 'autoTrackTasks'];
 
 /**
  * The only reader of `carbonMeter.*`. Every value goes through parseSettings, so the rest of the
  * extension only ever sees valid settings; a bad value is shown once as a warning and its default used.
+ * Granting the workspace trust re-reads them, so its own values apply from then on.
  */
 export class SettingsReader extends DisposableObject {
   private settings: CarbonMeterSettings;
@@ -20,24 +36,33 @@ export class SettingsReader extends DisposableObject {
     super();
     this.settings = this.read();
     this.register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration(SECTION)) return;
-      this.settings = this.read();
-      this.changeEmitter.fire(this.settings);
+      if (event.affectsConfiguration(SECTION)) this.reread();
     }));
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reread()));
   }
 
   get current(): CarbonMeterSettings {
     return this.settings;
   }
 
+  private reread(): void {
+    this.settings = this.read();
+    this.changeEmitter.fire(this.settings);
+  }
+
   private read(): CarbonMeterSettings {
     const configuration = vscode.workspace.getConfiguration(SECTION);
+    const userOnly = new Set<SettingKey>([...USER_ONLY_SETTINGS, ...(vscode.workspace.isTrusted ? [] : USER_ONLY_WHEN_UNTRUSTED)]);
     const raw: Record<string, unknown> = {};
-    for (const key of KEYS) raw[key] = configuration.get<unknown>(key);
-    // An executable to run is never taken from a workspace, even a trusted one: only the user's own
-    // settings (the schema already scopes it to "machine"; this holds for older VS Code too).
-    const nvidia = configuration.inspect<unknown>('nvidiaSmiPath');
-    raw.nvidiaSmiPath = nvidia?.globalValue ?? nvidia?.defaultValue;
+    for (const key of KEYS) {
+      if (!userOnly.has(key)) {
+        raw[key] = configuration.get<unknown>(key);
+        continue;
+      }
+      // The user's settings, else the contributed default: never a workspace or folder value.
+      const inspected = configuration.inspect<unknown>(key);
+      raw[key] = inspected?.globalValue ?? inspected?.defaultValue;
+    }
     const { settings, warnings } = parseSettings(raw as RawSettings);
     const current = new Set(warnings);
     for (const warning of warnings) if (!this.shownWarnings.has(warning)) this.showWarning(warning);

@@ -31,6 +31,8 @@ export class TaskTracker extends DisposableObject {
 
   /** "Track Task…": pick a task, run it, track it. */
   async pickAndTrack(): Promise<void> {
+    // Listing tasks runs the workspace's task providers, and tracking one runs it: neither in Restricted Mode.
+    if (!(await this.ensureTrusted())) return;
     let tasks: vscode.Task[];
     try {
       tasks = await vscode.tasks.fetchTasks();
@@ -58,6 +60,7 @@ export class TaskTracker extends DisposableObject {
 
   /** Runs the task and measures it. */
   async track(task: vscode.Task): Promise<void> {
+    if (!(await this.ensureTrusted())) return;
     const key = taskKey(task);
     this.requested.set(key, (this.requested.get(key) ?? 0) + 1);
     try {
@@ -100,6 +103,17 @@ export class TaskTracker extends DisposableObject {
     // Stopped by the user, or no exit code (terminated, or its process vanished): the run was cut short.
     const interrupted = this.stoppedByUser.has(execution) || exitCode === undefined;
     if (run) await this.tracker.finish(run.id, { exitCode, status: interrupted ? 'interrupted' : 'finished' });
+  }
+
+  /** True in a trusted workspace; otherwise says why nothing runs and offers to manage trust. */
+  private async ensureTrusted(): Promise<boolean> {
+    if (vscode.workspace.isTrusted) return true;
+    const manage = 'Manage Workspace Trust';
+    const choice = await vscode.window.showWarningMessage(
+      'Carbon Meter: this workspace is in Restricted Mode, so Carbon Meter runs none of its tasks. Trust the workspace to track a task, or track the commands of a terminal.',
+      manage);
+    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+    return false;
   }
 
   private consumeRequest(key: string): boolean {
