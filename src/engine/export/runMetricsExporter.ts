@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunRecord } from '../reports/runRecord';
+import { pseudonym } from '../runContext/identity';
 import { formatRunMetrics, RunMetricLabels } from './prometheusExposition';
 import { parsePushgatewayUrl, redactUrl } from './pushgatewayClient';
 import { DrainReport, PushOutbox } from './pushOutbox';
@@ -24,9 +24,9 @@ export function outboxDirectory(storageDir: string): string {
   return join(storageDir, 'pushgateway-outbox');
 }
 
-/** A stable pseudonym for a machine: the same host always gives the same label, the name is not sent. */
+/** The machine as the record's own id names it: a pseudonym unless the user opted in to names. */
 export function hostLabel(hostname: string, readable: boolean): string {
-  return readable ? hostname : `host-${createHash('sha256').update(hostname).digest('hex').slice(0, 12)}`;
+  return readable ? hostname : pseudonym('host', hostname);
 }
 
 export function runMetricLabels(record: RunRecord, readableHost: boolean): RunMetricLabels {
