@@ -2,8 +2,7 @@
  * Decides where a run happens and which grid intensity and PUE apply, from the strongest source of
  * information to the weakest: flags, settings, environment, .carbon-meter.json, time zone, world average.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readWorkspaceConfig, WORKSPACE_CONFIG_FILE_NAME } from '../config/workspaceConfig';
 import type { LocationBasis, RunIntensity, RunLocation } from '../reports/runRecord';
 import { findCloudRegion, findCountry, findRegion, type CloudRegion, type IntensityData } from './intensityTable';
 import { countryOfTimeZone, DEFAULT_ZONE_TAB_PATH } from './timeZoneCountry';
@@ -40,7 +39,7 @@ export interface ResolvedLocation {
   readonly warnings: readonly string[];
 }
 
-export const CONFIG_FILE_NAME = '.carbon-meter.json';
+export const CONFIG_FILE_NAME = WORKSPACE_CONFIG_FILE_NAME;
 // CodeCarbon's default when nothing is known about the data centre.
 const DEFAULT_PUE = 1.0;
 
@@ -56,7 +55,7 @@ export function resolveLocation(input: LocationInput, data: IntensityData): Reso
     { basis: 'flag', choice: input.flags ?? {} },
     { basis: 'setting', choice: input.settings ?? {} },
     { basis: 'environment', choice: readEnvironment(input.env, warnings) },
-    { basis: 'config-file', choice: input.configDir ? readConfigFile(join(input.configDir, CONFIG_FILE_NAME), warnings) : {} },
+    { basis: 'config-file', choice: input.configDir ? readConfigFile(input.configDir, warnings) : {} },
   ];
   let resolved: Omit<ResolvedLocation, 'pue' | 'pueSource' | 'warnings'> & { cloud?: CloudRegion } | undefined;
   for (const layer of layers) {
@@ -154,31 +153,10 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, warn
   };
 }
 
-function readConfigFile(path: string, warnings: string[]): LocationChoice {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return {};
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    warnings.push(`Ignoring ${path}: ${(error as Error).message}`);
-    return {};
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    warnings.push(`Ignoring ${path}: expected a JSON object.`);
-    return {};
-  }
-  const record = parsed as Record<string, unknown>;
-  const text_ = (key: string): string | undefined => {
-    const value = record[key];
-    if (value === undefined) return undefined;
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    warnings.push(`Ignoring "${key}" in ${path}: expected a non-empty string.`);
-    return undefined;
-  };
-  return { country: text_('country'), region: text_('region'), cloud: text_('cloud'), pue: parsePue(record.pue, path, warnings) };
+/** The location fields of the workspace file; its other fields (project, Pushgateway…) are read by their users. */
+function readConfigFile(directory: string, warnings: string[]): LocationChoice {
+  const reading = readWorkspaceConfig(directory);
+  warnings.push(...reading.warnings);
+  const { country, region, cloud, pue } = reading.config;
+  return { country, region, cloud, pue };
 }
