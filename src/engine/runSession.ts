@@ -2,6 +2,7 @@ import { Disposable, Emitter, Event } from './events';
 import { buildRunRecord, RunHeader } from './buildRunRecord';
 import type { RunRecord, RunSample, RunStatus } from './reports/runRecord';
 import { Sampler, SamplerTotals, SourceFailure } from './sampler';
+import { createRunSampleSeries } from './series/runSeries';
 
 /** Where a session writes as it goes: samples as they come, the record at the end. */
 export interface RunSink {
@@ -23,9 +24,13 @@ export interface RunSessionOptions {
   readonly resources?: readonly Disposable[];
 }
 
-/** One run being measured: a sampler feeding a sink, closed into a RunRecord by `finish`. */
+/**
+ * One run being measured: a sampler feeding a sink, closed into a RunRecord by `finish`. Its samples
+ * are kept downsampled (full rate for the last hour, aggregates before: RUN_SERIES_TIERS), so a run
+ * of days holds a few thousand of them, and its totals come from the sampler, exact.
+ */
 export class RunSession implements Disposable {
-  private readonly samples: RunSample[] = [];
+  private readonly series = createRunSampleSeries();
   private readonly sampleEmitter = new Emitter<RunSample>();
   readonly onDidSample: Event<RunSample> = this.sampleEmitter.event;
   readonly onDidFailSource: Event<SourceFailure>;
@@ -35,7 +40,7 @@ export class RunSession implements Disposable {
   constructor(private readonly options: RunSessionOptions) {
     this.onDidFailSource = options.sampler.onDidFailSource;
     this.subscriptions.push(options.sampler.onDidSample((sample) => {
-      this.samples.push(sample);
+      this.series.add(sample);
       options.sink.append(options.header.id, sample, options.sampler.totals);
       this.sampleEmitter.fire(sample);
     }));
@@ -47,6 +52,16 @@ export class RunSession implements Disposable {
 
   get totals(): SamplerTotals {
     return this.options.sampler.totals;
+  }
+
+  /** The samples so far, oldest first: recent ones as measured, older ones merged (a new array each call). */
+  get samples(): readonly RunSample[] {
+    return this.series.toArray();
+  }
+
+  /** How many samples `samples` would hold now, without building it. */
+  get sampleCount(): number {
+    return this.series.length;
   }
 
   /** Writes the header, primes the sources and starts sampling. */
@@ -83,7 +98,7 @@ export class RunSession implements Disposable {
       ...ending,
       endedAtMs: (this.options.wallClockMs ?? Date.now)(),
       totals,
-      samples: this.samples,
+      samples: this.series.toArray(),
       ticksPerSecond: this.options.ticksPerSecond,
     });
     await this.options.sink.finish(record);

@@ -81,6 +81,12 @@ export interface RunSample {
   readonly ramUsedGiB: number | undefined;
   /** The task's share of machine CPU time in this interval, 0–1. */
   readonly taskCpuShare: number;
+  /**
+   * How many sampling intervals this sample stands for, when a long run's older samples were merged
+   * (src/engine/series/): its interval is theirs end to end, its powers and utilisations their
+   * time-weighted means, its cumulative figures those of the last. Absent: one interval.
+   */
+  readonly aggregatedSamples?: number;
 }
 
 export interface RunRecord {

@@ -8,6 +8,7 @@ import { computeEquivalents } from '../../engine/reports/equivalents';
 import type { ComponentEnergyKWh, RunHeader, RunLocation, RunRecord, RunSample, RunSourceSummary } from '../../engine/reports/runRecord';
 import { summarizeRun, type RunSummary } from '../../engine/runStore';
 import type { SamplerTotals } from '../../engine/sampler';
+import { mergeRunSamplesToAtMost } from '../../engine/series/mergeRunSamples';
 import { JOULES_PER_KWH } from '../../engine/units';
 import {
   DiagnosticsView, MAX_ID_LENGTH, MAX_RUN_SUMMARIES, MAX_SAMPLES, MAX_SHORT_LIST, MAX_STRING_LENGTH, RunSummaryView, RunView, SampleView,
@@ -84,7 +85,7 @@ export function runViewFromRecord(record: RunRecord, equivalents: readonly Equiv
     intensitySource: bounded(intensitySource(record.intensity)),
     sources: sourceViews(record.sources),
     equivalents: equivalentViews(record.emissionsKg, equivalents),
-    samples: thinSamples(record.samples).map((sample) => sampleView(record.id, sample)),
+    samples: chartSamples(record.samples).map((sample) => sampleView(record.id, sample)),
   };
 }
 
@@ -127,7 +128,7 @@ export function runViewFromActive(
     intensitySource: bounded(intensitySource(header.intensity)),
     sources: sourceViews(header.sources),
     equivalents: equivalentViews(totals.emissionsKg, equivalents),
-    samples: thinSamples(samples).map((sample) => sampleView(header.id, sample)),
+    samples: chartSamples(samples).map((sample) => sampleView(header.id, sample)),
   };
 }
 
@@ -149,15 +150,17 @@ export function diagnosticsView(diagnostics: PowerDiagnostics): DiagnosticsView 
 }
 
 /**
- * At most MAX_SAMPLES samples, evenly spread and always keeping the last one. Each kept sample keeps its
- * own cumulative energy and emissions, so the cumulative curve stays exact at the points drawn.
+ * Samples a RunView carries: what the panel's charts draw (600 points, src/webview/samples.ts), well
+ * under the protocol's MAX_SAMPLES, so a snapshot of a 30-day run stays a few hundred kilobytes.
  */
-export function thinSamples<T>(samples: readonly T[], max = MAX_SAMPLES): T[] {
-  if (samples.length <= max) return [...samples];
-  const kept: T[] = [];
-  const step = (samples.length - 1) / (max - 1);
-  for (let index = 0; index < max; index++) kept.push(samples[Math.round(index * step)] as T);
-  return kept;
+export const MAX_VIEW_SAMPLES = Math.min(600, MAX_SAMPLES);
+
+/**
+ * A run's samples (already downsampled by the session, RUN_SERIES_TIERS) merged down to at most
+ * MAX_VIEW_SAMPLES: the energy under the power curve and the last cumulative figures are kept.
+ */
+export function chartSamples(samples: readonly RunSample[], max = MAX_VIEW_SAMPLES): RunSample[] {
+  return mergeRunSamplesToAtMost(samples, max);
 }
 
 function intensitySource(intensity: RunRecord['intensity']): string {

@@ -27,8 +27,6 @@ export interface ActiveRun {
   readonly session: RunSession;
   readonly engine: CarbonEngine;
   readonly location: ResolvedLocation;
-  /** Every sample so far, for the panel's snapshot (the same objects the session keeps). */
-  readonly samples: RunSample[];
   latestSample: RunSample | undefined;
 }
 
@@ -138,11 +136,10 @@ export class RunTracker extends DisposableObject {
       this.environment.showWarning(`could not start measuring "${request.command}": ${(error as Error).message}`);
       return undefined;
     }
-    const run: ActiveRun = { id: session.header.id, origin: request.origin, command: request.command, session, engine, location, samples: [], latestSample: undefined };
+    const run: ActiveRun = { id: session.header.id, origin: request.origin, command: request.command, session, engine, location, latestSample: undefined };
     this.runs.set(run.id, run);
     session.onDidSample((sample) => {
       run.latestSample = sample;
-      run.samples.push(sample);
       this.sampleEmitter.fire({ run, sample });
     });
     this.changeEmitter.fire();

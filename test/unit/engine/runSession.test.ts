@@ -51,4 +51,29 @@ describe('RunSession', () => {
     await assert.rejects(RunSession.start({ header: buildRunHeader({}), sampler, sink, ticksPerSecond: 100, resources: [{ dispose: () => released++ }] }), /EROFS/);
     assert.equal(released, 1);
   });
+
+  it('keeps its samples downsampled while the sink gets every one, and ends on the exact totals', async () => {
+    let nowMs = 0;
+    let wallMs = 1_710_000_000_000;
+    const appended: RunSample[] = [];
+    const sink: RunSink = { begin: async () => undefined, append: (_id, sample) => appended.push(sample), finish: async () => undefined };
+    const header = { ...buildRunHeader({}), trackingMode: 'machine' as const };
+    const sampler = new Sampler({ sources: { cpu: constantCpu(30), gpu: [] }, procRoot: procRoot(), intervalMs: 1_000, intensityGramsPerKWh: 100, pue: 1, monotonicNowMs: () => nowMs, wallClockMs: () => wallMs });
+    const session = await RunSession.start({ header, sampler, sink, ticksPerSecond: 100, wallClockMs: () => wallMs });
+    // Two hours of 1 s samples: the first hour goes into minute aggregates.
+    for (let second = 1; second <= 7_200; second++) {
+      nowMs += 1_000;
+      wallMs += 1_000;
+      await sampler.sampleNow();
+    }
+    assert.equal(appended.length, 7_200);
+    assert.ok(session.sampleCount < 3_700, `${session.sampleCount} samples held`);
+    const record = await session.finish({ exitCode: 0, status: 'finished' });
+    assert.equal(record.samples.length, session.samples.length);
+    assert.equal(record.samples.reduce((total, sample) => total + (sample.aggregatedSamples ?? 1), 0), appended.length);
+    const joules = record.samples.reduce((total, sample) => total + (sample.taskPowerWatts.cpu * sample.intervalMs) / 1_000, 0);
+    assert.ok(Math.abs(joules - 30 * 7_200) < 1e-6, `${joules} J in the stored samples`);
+    assert.equal(record.samples.at(-1)?.taskEnergyKWh, appended.at(-1)?.taskEnergyKWh);
+    assert.ok(Math.abs(record.energyKWh - (30 * 7_200) / 3_600_000) < 1e-15);
+  });
 });

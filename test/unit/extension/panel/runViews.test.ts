@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Equivalent } from '../../../../src/engine/intensity/intensityTable';
+import type { RunSample } from '../../../../src/engine/reports/runRecord';
 import {
-  diagnosticsView, locationLabel, runViewFromActive, runViewFromRecord, summaryViewFromStore, thinSamples,
+  chartSamples, diagnosticsView, locationLabel, MAX_VIEW_SAMPLES, runViewFromActive, runViewFromRecord, summaryViewFromStore,
 } from '../../../../src/extension/panel/runViews';
 import { summarizeRun } from '../../../../src/engine/runStore';
 import { MAX_SAMPLES, MAX_STRING_LENGTH, parseHostToPanel } from '../../../../src/protocol/panelMessages';
@@ -61,14 +62,21 @@ describe('runViews', () => {
     assert.ok(parseHostToPanel({ type: 'runDetails', run: view }));
   });
 
-  it('thins a long run to the protocol limit and keeps the last sample', () => {
-    const samples = Array.from({ length: MAX_SAMPLES * 3 + 7 }, (_, index) => index);
-    const thinned = thinSamples(samples);
-    assert.equal(thinned.length, MAX_SAMPLES);
-    assert.equal(thinned[0], 0);
-    assert.equal(thinned[thinned.length - 1], samples.length - 1);
-    assert.ok(thinned.every((value, index) => index === 0 || value > (thinned[index - 1] ?? -1)));
-    assert.deepEqual(thinSamples([1, 2, 3]), [1, 2, 3]);
+  it('merges a long run down to what the charts draw, keeping its energy and its last cumulative figures', () => {
+    const samples = Array.from({ length: 7_807 }, (_, index) => buildNthSample(index + 1, {
+      intervalMs: 60_000, taskPowerWatts: { cpu: 10 + (index % 13), gpu: index % 5, ram: 3 },
+    }));
+    const merged = chartSamples(samples);
+    assert.ok(merged.length <= MAX_VIEW_SAMPLES && merged.length > MAX_VIEW_SAMPLES / 2, `${merged.length} points`);
+    const joules = (list: readonly RunSample[]): number => list.reduce(
+      (sum, sample) => sum + (sample.taskPowerWatts.cpu + sample.taskPowerWatts.gpu + sample.taskPowerWatts.ram) * sample.intervalMs / 1000, 0);
+    assert.ok(Math.abs(joules(merged) - joules(samples)) <= 1e-9 * joules(samples));
+    assert.equal(merged.at(-1)?.taskEnergyKWh, samples.at(-1)?.taskEnergyKWh);
+    assert.equal(merged.at(-1)?.timestampMs, samples.at(-1)?.timestampMs);
+    assert.equal(merged.reduce((sum, sample) => sum + (sample.aggregatedSamples ?? 1), 0), samples.length);
+    assert.ok(MAX_VIEW_SAMPLES <= MAX_SAMPLES);
+    const short = samples.slice(0, 3);
+    assert.deepEqual(chartSamples(short), short);
   });
 
   it('labels countries, regions and cloud regions', () => {
