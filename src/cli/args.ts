@@ -82,13 +82,13 @@ export const DEFAULT_INTERVAL_MS = 1_000;
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 3_600_000;
 
-type Flags = Map<string, string | true>;
+export type Flags = Map<string, string | true>;
 
 /**
  * Splits `--name value`, `--name=value` and boolean `--name` flags; stops at `--`. A repeatable flag
  * keeps every value, comma lists split: `--provider aws --provider gcp,azure`.
  */
-function readFlags(
+export function readFlags(
   tokens: readonly string[], booleanFlags: ReadonlySet<string>, allowed: ReadonlySet<string>, repeatable: ReadonlySet<string> = new Set(),
 ): { flags: Flags; lists: Map<string, string[]>; positionals: string[]; rest: string[] } {
   const flags: Flags = new Map();
@@ -125,12 +125,12 @@ function readFlags(
   return { flags, lists, positionals, rest: [] };
 }
 
-function text(flags: Flags, name: string): string | undefined {
+export function text(flags: Flags, name: string): string | undefined {
   const value = flags.get(name);
   return typeof value === 'string' ? value : undefined;
 }
 
-function positiveNumber(flags: Flags, name: string, { min, max, integer }: { min: number; max: number; integer?: boolean }): number | undefined {
+export function positiveNumber(flags: Flags, name: string, { min, max, integer }: { min: number; max: number; integer?: boolean }): number | undefined {
   const raw = text(flags, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -288,7 +288,7 @@ export function parseCliArgs(tokens: readonly string[]): CliArgs {
     case 'doctor':
       return parseDoctor(rest);
     default:
-      throw new UsageError(`Unknown command "${subcommand}". Commands: run, regions, intensity, report, doctor, help.`);
+      throw new UsageError(`Unknown command "${subcommand}". Commands: run, regions, intensity, report, doctor, lifecycle, help.`);
   }
 }
 
@@ -301,9 +301,15 @@ export const USAGE = `Usage:
   carbon-meter intensity [--country C] [--region R] [--cloud provider:region] [--zone Z] [--live] [--run ID] [--out DIR] [--json]
   carbon-meter report [<DIR or run id or run file>] [--format md|html|json|csv] [--out DIR]
   carbon-meter doctor [--sysfs-root DIR] [--nvidia-smi PATH] [--json]
+  carbon-meter lifecycle --gpu-watts W (--gpus N --hours H | --gpu-hours N) (--intensity G | --country C) [--pue N]
+                         [--idle-share S | --idle-kwh E | --idle-watts-per-gpu W] [--embodied-kg-per-gpu KG]
+                         [--server-embodied-kg KG] [--gpus-per-server N] [--lifetime-years Y] [--usage-share S] [--json]
+  carbon-meter lifecycle --run ID [--out DIR] [--device-kind laptop|desktop|workstation|server] [--device NAME]
+                         [--device-embodied-kg KG] [--instance provider:type] [--embodied-kg-per-gpu KG] [--lifetime-years Y] [--json]
 
 Measures the energy of a command (CPU, GPU, RAM) and its CO₂e, like CodeCarbon, from the shell.
 Results go to <out>/emissions.csv (CodeCarbon-compatible) and <out>/runs/<run-id>.json; <out> defaults to .carbon-meter.
 regions ranks cloud regions by the emissions of a workload (PLACE: provider:region, a country, or COUNTRY/REGION).
+lifecycle adds embodied (manufacturing) emissions by the SCI method, for a training job or a stored run.
 intensity --live asks Electricity Maps with the key in CARBON_METER_ELECTRICITY_MAPS_KEY, else shows the yearly figure.
 `;

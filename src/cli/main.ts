@@ -7,6 +7,7 @@ import { CliArgs, DEFAULT_INTERVAL_MS, parseCliArgs, USAGE, UsageError } from '.
 import type { CliIo } from './cliIo';
 import { findDataDir } from './dataDir';
 import { runDoctorCommand } from './commands/doctorCommand';
+import { runLifecycleCommand } from './commands/lifecycleCommand';
 import { ELECTRICITY_MAPS_KEY_VARIABLE, LiveProviderChoice, runIntensityCommand } from './commands/intensityCommand';
 import { runRegionsCommand } from './commands/regionsCommand';
 import { runReportCommand } from './commands/reportCommand';
@@ -61,6 +62,11 @@ function assertNever(value: never): never {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let engine: CarbonEngine | undefined;
   try {
+    // `lifecycle` needs no engine (no power sources, no store of its own): it parses its own flags with args.ts' helpers.
+    if (argv[0] === 'lifecycle') {
+      io.stdout(await runLifecycleCommand(argv.slice(1), { io, dataDir: findDataDir() }));
+      return 0;
+    }
     const args = parseCliArgs(argv);
     if (args.command === 'help') {
       io.stdout(USAGE);

@@ -4,9 +4,14 @@ import { Disposable, Emitter, Event } from './events';
 import type { ComponentKind, GpuDeviceReading, GpuProcessReading, PowerReading, PowerSource } from './powerSources/powerSource';
 import type { GpuDeviceEnergy } from './attribution/attributeEnergy';
 import { KeptProcFile } from './system/keptProcFile';
-import { MachineCpuTimes, parseProcStat } from './system/procStat';
+import { cpuUtilizationBetween, MachineCpuTimes, parseProcStat } from './system/procStat';
 import { MachineMemory, parseMemInfo } from './system/memInfo';
+import { FailureCounted, SamplingProblemLog } from './samplingProblems';
+import { checkedReading, ReadOutcome } from './checkedReading';
+import { SamplerClock } from './samplerClock';
 import { joulesFromWatts } from './units';
+
+export type { FailureCounted } from './samplingProblems';
 
 /** The sources the sampler reads, one slot per component (GPUs may have several sources). */
 export interface SelectedSources {
@@ -15,12 +20,30 @@ export interface SelectedSources {
   readonly ram?: PowerSource;
 }
 
-/** A source that failed at a reading, and why. */
+/** A source that failed at a reading, or corrected it, and why. */
 export interface SourceFailure {
   readonly component: ComponentKind;
   readonly sourceId: string;
   readonly message: string;
+  /**
+   * What the interval counted for it: `held`, its last good power; `dropped`, nothing (no good reading yet, or
+   * failing for longer than the hold limit); `corrected`, the reading itself, which the source worked around.
+   */
+  readonly counted: FailureCounted;
 }
+
+/**
+ * A failing source's last good power is held this long at most (or 3 sampling intervals, if longer). Past it,
+ * the source counts 0 W until it reads again: a power held for minutes after nvidia-smi died would be invented.
+ */
+export const MAX_HOLD_MS = 30_000;
+
+/**
+ * Power-only readings are integrated over this long at most (or 10 sampling intervals, if longer). A longer
+ * interval means the process or the machine was paused (SIGSTOP, a suspended VM, a blocked event loop): the
+ * power read after it says nothing of the pause. Counter energies are measured and count whatever the interval.
+ */
+export const MAX_INTEGRATED_INTERVAL_MS = 60_000;
 
 /** What the whole machine did over one interval; every run measured over that interval gets the same one. */
 export interface MachineInterval {
@@ -48,8 +71,10 @@ export interface MachineInterval {
   readonly busyTicks: number;
   /** /proc/meminfo at the end; undefined when it could not be read. */
   readonly memory: MachineMemory | undefined;
-  /** Sources that failed at this interval's reading (each held its last good power). */
+  /** Sources that failed or corrected their reading at this interval (`counted` says what was counted). */
   readonly failures: readonly SourceFailure[];
+  /** Set when the monotonic clock went back, or jumped far ahead, over this interval: what was done about it. */
+  readonly clockFault?: string;
 }
 
 /** A run fed by the machine sampler. The sampler calls it inside its ticks, one tick at a time. */
@@ -88,11 +113,16 @@ const zeroByComponent = (): Record<ComponentKind, number> => ({ cpu: 0, gpu: 0, 
  */
 export class MachineSampler implements Disposable {
   private readonly failureEmitter = new Emitter<SourceFailure>();
+  private readonly problemEmitter = new Emitter<string>();
   /** Every failed reading, whichever runs it affects. */
   readonly onDidFailSource: Event<SourceFailure> = this.failureEmitter.event;
+  /**
+   * What a user should be told, once per episode: a source that starts failing, gives up its held power or
+   * recovers, a corrected counter, a clock that jumped.
+   */
+  readonly onDidReportProblem: Event<string> = this.problemEmitter.event;
 
   readonly intervalMs: number;
-  private readonly now: () => number;
   private readonly wallClock: () => number;
   private readonly sources: readonly PowerSource[];
   private readonly measuredComponents: ReadonlySet<ComponentKind>;
@@ -107,6 +137,10 @@ export class MachineSampler implements Disposable {
   private lastAt = 0;
   private lastCpuTimes: MachineCpuTimes | undefined;
   private readonly lastGoodPowerWatts = new Map<PowerSource, number>();
+  /** When each source last read well (sampler clock). */
+  private readonly lastGoodAtMs = new Map<PowerSource, number>();
+  private readonly clock: SamplerClock;
+  private readonly problems = new SamplingProblemLog();
   /**
    * Energy credited to a counter source from its last good power while its reads failed. Its next good
    * reading covers the whole gap, so that credit is taken back from it rather than counted twice.
@@ -122,7 +156,7 @@ export class MachineSampler implements Disposable {
 
   constructor(private readonly options: MachineSamplerOptions) {
     this.intervalMs = options.intervalMs;
-    this.now = options.monotonicNowMs ?? (() => performance.now());
+    this.clock = new SamplerClock(options.monotonicNowMs ?? (() => performance.now()), Math.max(MAX_INTEGRATED_INTERVAL_MS, 10 * options.intervalMs));
     this.wallClock = options.wallClockMs ?? (() => Date.now());
     const { cpu, gpu, ram } = options.sources;
     this.sources = [...(cpu ? [cpu] : []), ...gpu, ...(ram ? [ram] : [])];
@@ -169,6 +203,7 @@ export class MachineSampler implements Disposable {
     this.listeners.clear();
     this.goIdle();
     this.failureEmitter.dispose();
+    this.problemEmitter.dispose();
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -184,16 +219,18 @@ export class MachineSampler implements Disposable {
     if (active.length === 0 && !joining) return;
     const cpuTimes = this.readCpuTimes();
     const memory = this.readMemory();
-    const failures: SourceFailure[] = [];
-    const [readings] = await Promise.all([
-      Promise.all(this.sources.map((source) => this.readSource(source, { cpuTimes, memory }, failures))),
+    const [outcomes] = await Promise.all([
+      Promise.all(this.sources.map((source) => this.readSource(source, { cpuTimes, memory }))),
       ...active.map((listener) => listener.readAtTick()),
       joining?.readAtTick(),
     ]);
     if (this.disposed) return;
-    const at = this.now();
+    const { at, clockFault } = this.clock.tick(this.lastAt, active.length > 0);
+    const readings = outcomes.map((outcome) => outcome.reading);
+    const { failures, dropped } = this.failuresOf(outcomes, at);
+    if (clockFault) this.problemEmitter.fire(clockFault);
     if (active.length > 0) {
-      const interval = this.integrate(readings, cpuTimes, memory, at, failures);
+      const interval = this.integrate(readings, cpuTimes, memory, at, { failures, dropped, clockFault });
       for (const listener of active) {
         try {
           listener.take(interval, listener === leaving);
@@ -225,14 +262,48 @@ export class MachineSampler implements Disposable {
     });
   }
 
+  private get holdLimitMs(): number {
+    return Math.max(MAX_HOLD_MS, 3 * this.intervalMs);
+  }
+
+  /** The failures of this tick, with what each interval counts for them, and the lines to report. */
+  private failuresOf(outcomes: readonly ReadOutcome[], at: number): { failures: SourceFailure[]; dropped: Set<PowerSource> } {
+    const failures: SourceFailure[] = [];
+    const dropped = new Set<PowerSource>();
+    this.sources.forEach((source, index) => {
+      const outcome = outcomes[index];
+      const base = { component: source.component, sourceId: source.id };
+      const report = (lines: readonly string[]): void => { for (const line of lines) this.problemEmitter.fire(line); };
+      if (outcome?.reading) {
+        this.lastGoodAtMs.set(source, at);
+        report(this.problems.recovered(source, at));
+        for (const message of outcome.reading.notices ?? []) {
+          failures.push({ ...base, message, counted: 'corrected' });
+          report(this.problems.failed(source, message, 'corrected', at, 0));
+        }
+        return;
+      }
+      const message = outcome?.error ?? 'no reading';
+      const lastGoodAt = this.lastGoodAtMs.get(source);
+      const heldWatts = this.lastGoodPowerWatts.get(source);
+      const counted = heldWatts !== undefined && lastGoodAt !== undefined && at - lastGoodAt <= this.holdLimitMs ? 'held' : 'dropped';
+      failures.push({ ...base, message, counted });
+      if (counted === 'dropped') dropped.add(source);
+      report(this.problems.failed(source, message, counted, at, heldWatts ?? 0));
+    });
+    return { failures, dropped };
+  }
+
   private integrate(
     readings: readonly (PowerReading | undefined)[],
     cpuTimes: MachineCpuTimes | undefined,
     memory: MachineMemory | undefined,
     at: number,
-    failures: readonly SourceFailure[],
+    faults: { failures: readonly SourceFailure[]; dropped: ReadonlySet<PowerSource>; clockFault: string | undefined },
   ): MachineInterval {
+    const { failures, dropped, clockFault } = faults;
     const intervalMs = at - this.lastAt;
+    const integratedMs = Math.min(intervalMs, this.clock.maxIntegratedMs);
     this.lastAt = at;
     const energyJoules = zeroByComponent();
     const gpuDeviceEnergy: GpuDeviceEnergy[] = [];
@@ -243,14 +314,14 @@ export class MachineSampler implements Disposable {
     let gpuDevices: GpuDeviceReading[] | undefined;
     this.sources.forEach((source, index) => {
       const reading = readings[index];
-      // A failed reading holds the source's last good power for this interval rather than a silent 0 W.
-      const powerWatts = reading?.powerWatts ?? this.lastGoodPowerWatts.get(source) ?? 0;
-      energyJoules[source.component] += this.intervalJoules(source, reading, powerWatts, intervalMs);
+      // A failed reading holds the source's last good power for this interval rather than a silent 0 W, up to the hold limit.
+      const powerWatts = reading?.powerWatts ?? (dropped.has(source) ? 0 : this.lastGoodPowerWatts.get(source) ?? 0);
+      energyJoules[source.component] += this.intervalJoules(source, reading, powerWatts, integratedMs);
       if (reading?.utilizationPercent !== undefined) utilizationPercent[source.component] = reading.utilizationPercent;
       if (reading?.idlePowerWatts !== undefined) modelIdleWatts[source.component] = (modelIdleWatts[source.component] ?? 0) + reading.idlePowerWatts;
       else measured.add(source.component);
       for (const device of reading?.devices ?? []) {
-        gpuDeviceEnergy.push({ deviceId: device.deviceId, energyJoules: joulesFromWatts(device.powerWatts, intervalMs) });
+        gpuDeviceEnergy.push({ deviceId: device.deviceId, energyJoules: joulesFromWatts(device.powerWatts, integratedMs) });
       }
       if (reading?.devices) (gpuDevices ??= []).push(...reading.devices);
       gpuProcesses.push(...(reading?.processes ?? []));
@@ -260,9 +331,9 @@ export class MachineSampler implements Disposable {
 
     let busyTicks = 0;
     if (cpuTimes && this.lastCpuTimes) {
+      // Counters that went back (a CPU taken offline takes its idle time with it) give 0, never a negative share.
       busyTicks = Math.max(0, cpuTimes.busyTicks - this.lastCpuTimes.busyTicks);
-      const totalTicks = cpuTimes.totalTicks - this.lastCpuTimes.totalTicks;
-      if (totalTicks > 0) utilizationPercent.cpu ??= (100 * busyTicks) / totalTicks;
+      if (cpuTimes.totalTicks > this.lastCpuTimes.totalTicks) utilizationPercent.cpu ??= 100 * cpuUtilizationBetween(this.lastCpuTimes, cpuTimes);
     }
     if (cpuTimes) this.lastCpuTimes = cpuTimes;
 
@@ -280,6 +351,7 @@ export class MachineSampler implements Disposable {
       busyTicks,
       memory,
       failures,
+      clockFault,
     };
   }
 
@@ -303,18 +375,13 @@ export class MachineSampler implements Disposable {
   private async readSource(
     source: PowerSource,
     machine: { cpuTimes: MachineCpuTimes | undefined; memory: MachineMemory | undefined },
-    failures: SourceFailure[],
-  ): Promise<PowerReading | undefined> {
+  ): Promise<ReadOutcome> {
     try {
-      const reading = await source.read(machine);
-      if (!Number.isFinite(reading.powerWatts) || reading.powerWatts < 0) {
-        throw new Error(`reported an impossible power of ${reading.powerWatts} W`);
-      }
+      const reading = checkedReading(await source.read(machine));
       this.lastGoodPowerWatts.set(source, reading.powerWatts);
-      return reading;
+      return { reading };
     } catch (error) {
-      failures.push({ component: source.component, sourceId: source.id, message: error instanceof Error ? error.message : String(error) });
-      return undefined;
+      return { error: error instanceof Error ? error.message : String(error) };
     }
   }
 
@@ -338,7 +405,7 @@ export class MachineSampler implements Disposable {
     if (this.timer) clearTimeout(this.timer);
     // A timeout chained after each tick rather than setInterval: a slow reading delays the next one instead of
     // piling up, and a tick taken for a run that started or stopped restarts the period.
-    const dueIn = Math.max(0, this.lastAt + this.intervalMs - this.now());
+    const dueIn = Math.max(0, this.lastAt + this.intervalMs - this.clock.now());
     this.timer = setTimeout(() => void this.sampleNow(), dueIn);
     this.timer.unref();
   }

@@ -105,7 +105,7 @@ export class Sampler implements Disposable, IntervalListener {
   private readonly idleWatts = new Map<ComponentKind, number>();
   /** The same over short intervals, used only while the run has no full-length one. */
   private readonly shortIntervalIdleWatts = new Map<ComponentKind, number>();
-  /** Time integrated per component; idle energy = idle baseline × this time. */
+  /** Time integrated per component with energy measured; idle energy = idle baseline × this time. */
   private readonly integratedMs = zeroByComponent();
   private readonly cpuUtilization = new Mean();
   private readonly gpuUtilization = new Mean();
@@ -151,7 +151,8 @@ export class Sampler implements Disposable, IntervalListener {
     });
     const idleJoules = zeroByComponent();
     for (const component of COMPONENTS) {
-      idleJoules[component] = joulesFromWatts(this.idleBaselineWatts(component) ?? 0, this.integratedMs[component]);
+      // Never more than was measured: a short interval can fall below the baseline of the full-length ones.
+      idleJoules[component] = Math.min(this.machineJoules[component], joulesFromWatts(this.idleBaselineWatts(component) ?? 0, this.integratedMs[component]));
     }
     const taskEnergyKWh = toKWh(this.taskJoules);
     return {
@@ -223,7 +224,8 @@ export class Sampler implements Disposable, IntervalListener {
     for (const component of COMPONENTS) {
       this.machineJoules[component] += machineJoules[component];
       this.taskJoules[component] += attribution.energyJoules[component];
-      if (intervalMs > 0 && interval.measuredComponents.has(component)) {
+      // An interval at 0 J was not measured (a source with nothing to hold): it is no idle time either.
+      if (intervalMs > 0 && interval.measuredComponents.has(component) && machineJoules[component] > 0) {
         const baselines = fullLength ? this.idleWatts : this.shortIntervalIdleWatts;
         const idle = updateIdleBaselineWatts(baselines.get(component), wattsFromJoules(machineJoules[component], intervalMs), interval.modelIdleWatts[component]);
         if (idle !== undefined) baselines.set(component, idle);

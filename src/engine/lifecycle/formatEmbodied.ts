@@ -18,7 +18,7 @@ export function formatRunEmbodiedText(embodied: RunEmbodied): string[] {
   for (const item of embodied.items) {
     lines.push(
       `${item.component === 'host' ? 'Device' : 'GPUs'}  ${item.label}: ${formatEmissions(item.embodiedKg)}`,
-      `  TE ${formatSignificant(item.totalEmbodiedKg.value)} kg CO2e: ${item.totalEmbodiedKg.source}`,
+      `  TE ${formatSignificant(item.totalEmbodiedKg.value)} kg CO₂e: ${item.totalEmbodiedKg.source}`,
       `  TR ${hours(item.reservedHours.value)}: ${item.reservedHours.source}`,
       `  EL ${hours(item.expectedLifetimeHours.value)}: ${item.expectedLifetimeHours.source}`,
       `  RR ${percent(item.reservedShare.value)}: ${item.reservedShare.source}`,

@@ -21,7 +21,10 @@ import {
 export interface NvidiaSmiSourceOptions {
   /** Absolute path of the nvidia-smi executable; never looked up on PATH here. */
   readonly nvidiaSmiPath: string;
-  /** Loop period handed to `nvidia-smi -lms`; also the least time between two restarts of a dead stream. */
+  /**
+   * Loop period handed to `nvidia-smi -lms`; also the least time between two restarts of a dead stream, doubled
+   * for each stream in a row that died without printing a GPU row.
+   */
   readonly intervalMs: number;
   /** Longest wait for a one-shot query or for the stream's first lines. Default 5 s. */
   readonly spawnTimeoutMs?: number;
@@ -31,6 +34,8 @@ const DEFAULT_SPAWN_TIMEOUT_MS = 5_000;
 /** A killed stream gets this long to leave after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 1_000;
 const MAX_REASON_CHARS = 300;
+/** The longest wait between two restarts of a stream that keeps dying: a broken driver costs one spawn a minute. */
+export const MAX_STREAM_RESTART_DELAY_MS = 60_000;
 
 interface RunResult {
   readonly exitCode: number | null;
@@ -50,8 +55,10 @@ interface GpuStream {
   readonly startedAtMs: number;
   readonly rows: Map<string, LatestRow>;
   lastLineAtMs: number;
-  /** The last line that was not a GPU row (a driver message), kept as the reason if the stream stops. */
+  /** The last line that was not a GPU row (a driver message, garbage), kept as the reason if the stream stops. */
   lastOtherLine: string | undefined;
+  /** Whether that line came after the last GPU row. */
+  otherLineIsLatest: boolean;
   /** Set once the stream has stopped. */
   exitReason: string | undefined;
   /** Called on every GPU row and on exit, so a read waiting for the first rows can resume. */
@@ -81,6 +88,8 @@ class NvidiaSmiSource implements PowerSource {
   private latestProcesses: readonly GpuProcessReading[] | undefined;
   private processesQueried = false;
   private disposed = false;
+  /** Streams in a row that died before printing a GPU row; each restart waits twice as long as the one before. */
+  private fruitlessStreams = 0;
 
   constructor(private readonly options: NvidiaSmiSourceOptions) {
     this.spawnTimeoutMs = options.spawnTimeoutMs ?? DEFAULT_SPAWN_TIMEOUT_MS;
@@ -169,16 +178,22 @@ class NvidiaSmiSource implements PowerSource {
     const nowMs = performance.now();
     const current = this.stream;
     if (current?.exitReason !== undefined) {
-      // At most one restart per interval, so a driver that keeps failing costs one spawn per interval, not a loop.
-      if (nowMs - current.startedAtMs >= this.options.intervalMs) this.stream = this.startStream(fields);
-      throw new Error(`nvidia-smi stopped: ${current.exitReason}`);
+      // At most one restart per interval, backing off while streams die without a row, so a driver that keeps
+      // failing costs one spawn per interval at first and one a minute at most later, never a loop.
+      const restartDelayMs = this.restartDelayMs();
+      if (nowMs - current.startedAtMs >= restartDelayMs) {
+        this.fruitlessStreams = current.rows.size === 0 ? this.fruitlessStreams + 1 : 0;
+        this.stream = this.startStream(fields);
+      }
+      throw new Error(`nvidia-smi stopped: ${current.exitReason}${restartDelayMs > this.options.intervalMs ? ` (restarts every ${Math.round(restartDelayMs / 1000)} s)` : ''}`);
     }
     const stream = current ?? (this.stream = this.startStream(fields));
     if (stream.rows.size < this.knownGpus.length) await this.waitForRows(stream);
 
     const staleAfterMs = Math.max(3 * this.options.intervalMs, this.spawnTimeoutMs);
     if (performance.now() - stream.lastLineAtMs > staleAfterMs) {
-      stream.exitReason = `printed nothing for ${Math.round(performance.now() - stream.lastLineAtMs)} ms; killed it`;
+      const said = stream.otherLineIsLatest && stream.lastOtherLine ? `, only "${truncate(stream.lastOtherLine)}"` : '';
+      stream.exitReason = `printed no GPU row for ${Math.round(performance.now() - stream.lastLineAtMs)} ms${said}; killed it`;
       stopChild(stream.child);
       throw new Error(`nvidia-smi stopped: ${stream.exitReason}`);
     }
@@ -189,13 +204,18 @@ class NvidiaSmiSource implements PowerSource {
       .sort((a, b) => a.index - b.index);
   }
 
+  private restartDelayMs(): number {
+    return Math.min(MAX_STREAM_RESTART_DELAY_MS, this.options.intervalMs * 2 ** this.fruitlessStreams);
+  }
+
   /** Waits until the stream has printed a row for every known GPU, has stopped, or the spawn timeout passed. */
   private waitForRows(stream: GpuStream): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         stream.onChange = undefined;
         if (stream.rows.size > 0) return resolve();
-        stream.exitReason = `printed no GPU row within ${this.spawnTimeoutMs} ms; killed it`;
+        const said = stream.lastOtherLine ? `, only "${truncate(stream.lastOtherLine)}"` : '';
+        stream.exitReason = `printed no GPU row within ${this.spawnTimeoutMs} ms${said}; killed it`;
         stopChild(stream.child);
         reject(new Error(`nvidia-smi stopped: ${stream.exitReason}`));
       }, this.spawnTimeoutMs);
@@ -220,7 +240,7 @@ class NvidiaSmiSource implements PowerSource {
     });
     const stream: GpuStream = {
       child, startedAtMs, rows: new Map(), lastLineAtMs: startedAtMs,
-      lastOtherLine: undefined, exitReason: undefined, onChange: undefined,
+      lastOtherLine: undefined, otherLineIsLatest: false, exitReason: undefined, onChange: undefined,
     };
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-MAX_REASON_CHARS); });
@@ -231,12 +251,15 @@ class NvidiaSmiSource implements PowerSource {
         const row = parseGpuQueryLine(line, fields);
         if (!row) {
           stream.lastOtherLine = line.trim();
+          stream.otherLineIsLatest = true;
           return;
         }
         stream.lastLineAtMs = performance.now();
+        stream.otherLineIsLatest = false;
         stream.rows.set(row.uuid, { row, atMs: stream.lastLineAtMs });
       } catch (error) {
         stream.lastOtherLine = messageOf(error);
+        stream.otherLineIsLatest = true;
       }
       stream.onChange?.();
     });

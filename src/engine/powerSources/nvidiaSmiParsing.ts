@@ -47,13 +47,14 @@ export interface NvidiaGpuRow {
 
 /**
  * A number from one CSV cell, or undefined for the driver's "no value" markers (`[N/A]`, `N/A`, `[Not Supported]`,
- * any other bracketed text, an empty cell). Throws on anything else, so garbage never becomes a number.
+ * any other bracketed text, an empty cell). Throws on anything else, so garbage never becomes a number. Every
+ * field queried (index, watts, percent, MiB, pid) is a count or a magnitude: a negative value is garbage too.
  */
 export function parseNvidiaSmiNumber(cell: string, field: string): number | undefined {
   const text = cell.trim();
   if (text === '' || text === 'N/A' || /^\[.*\]$/.test(text)) return undefined;
   const value = Number(text);
-  if (!/^[+-]?\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
+  if (!/^\+?\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
     throw new Error(`nvidia-smi printed "${text}" for ${field}, which is not a number`);
   }
   return value;

@@ -49,6 +49,11 @@ export interface PowerReading {
   readonly devices?: readonly GpuDeviceReading[];
   /** GPU sources: the compute processes seen at this reading. */
   readonly processes?: readonly GpuProcessReading[];
+  /**
+   * Faults the source found and worked around in this reading (a RAPL counter reset): the reading stands, and
+   * the sampler reports each one as a source failure whose figure was corrected rather than held.
+   */
+  readonly notices?: readonly string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import type { PowerReading, PowerSource } from './powerSource';
+import type { MachineProcReadings, PowerReading, PowerSource } from './powerSource';
 import { MICROJOULES_PER_JOULE, wattsFromJoules } from '../units';
+import { judgeCounterStep, maxZoneWatts } from './raplCounterStep';
 import {
   type RaplZone, type ReadTextFile, discoverRaplZones, powercapDirectory, readTextFromDisk, selectRaplZones,
 } from './raplZones';
@@ -28,11 +29,22 @@ export interface RaplSourceOptions {
   readonly readTextFile?: ReadTextFile;
 }
 
+/**
+ * A counter that has not moved over this many reads, spanning at least {@link STALL_MIN_MS}, while the CPU was
+ * busy, is stuck: a live package counter moves every millisecond or so, even at idle.
+ */
+export const STALL_READS = 3;
+export const STALL_MIN_MS = 2_500;
+
 interface ZoneCounter {
   readonly zone: RaplZone;
   /** Counter range: energy_uj wraps to 0 after this value. Undefined when the file is unreadable. */
   readonly maxEnergyRangeMicrojoules: number | undefined;
+  /** Most power the zone can draw; a step above it is a reset or a glitch, not energy. */
+  readonly maxWatts: number;
   lastMicrojoules: number | undefined;
+  /** Since when (monotonic ms) and over how many reads the value has not changed, with the busy ticks then. */
+  unmoved: { sinceMs: number; reads: number; busyTicksAtStart: number | undefined } | undefined;
 }
 
 interface Setup {
@@ -85,23 +97,39 @@ export function createRaplSource(options: RaplSourceOptions): PowerSource {
         return `RAPL could not be read: ${messageOf(error)}`;
       }
     },
-    async read(): Promise<PowerReading> {
+    async read(machine?: MachineProcReadings): Promise<PowerReading> {
       const { counters, rejection } = await ensureSetup();
       if (rejection) throw new Error(rejection);
       const readMs = now();
+      const values: number[] = [];
+      for (const counter of counters) values.push(await readCounter(readTextFile, counter.zone));
+      const elapsedMs = lastReadMs === undefined ? 0 : readMs - lastReadMs;
+      const busyTicks = machine?.cpuTimes?.busyTicks;
       let energyMicrojoules = 0;
       let primed = lastReadMs !== undefined;
-      for (const counter of counters) {
-        const valueMicrojoules = await readCounter(readTextFile, counter.zone);
-        if (counter.lastMicrojoules === undefined) primed = false;
-        else energyMicrojoules += counterDelta(counter.lastMicrojoules, valueMicrojoules, counter.maxEnergyRangeMicrojoules);
-        counter.lastMicrojoules = valueMicrojoules;
-      }
-      const elapsedMs = lastReadMs === undefined ? 0 : readMs - lastReadMs;
+      const notices: string[] = [];
+      const stuck: string[] = [];
+      counters.forEach((counter, index) => {
+        const valueMicrojoules = values[index] ?? 0;
+        const stall = trackStall(counter, valueMicrojoules, readMs, busyTicks);
+        if (stall) stuck.push(stall);
+        if (counter.lastMicrojoules === undefined) {
+          primed = false;
+          return;
+        }
+        const step = judgeCounterStep(counter.lastMicrojoules, valueMicrojoules, counter.maxEnergyRangeMicrojoules, elapsedMs, counter.maxWatts);
+        energyMicrojoules += step.microjoules;
+        if (step.notice) notices.push(`RAPL ${counter.zone.name} (${counter.zone.zoneId}): ${step.notice}`);
+      });
+      // Nothing is committed: when the counters move again, their next step covers the whole stall, and the
+      // sampler, which held the last good power meanwhile, takes that credit back from it.
+      if (stuck.length > 0) throw new Error(stuck.join('; '));
+      counters.forEach((counter, index) => { counter.lastMicrojoules = values[index]; });
       lastReadMs = readMs;
       if (!primed) return { powerWatts: 0, energyJoules: 0 };
       const energyJoules = energyMicrojoules / MICROJOULES_PER_JOULE;
-      return { powerWatts: wattsFromJoules(energyJoules, elapsedMs), energyJoules };
+      const reading = { powerWatts: wattsFromJoules(energyJoules, elapsedMs), energyJoules };
+      return notices.length > 0 ? { ...reading, notices } : reading;
     },
     dispose(): void {
       // Nothing long-lived: every read opens and closes its files.
@@ -110,12 +138,23 @@ export function createRaplSource(options: RaplSourceOptions): PowerSource {
 }
 
 /**
- * Energy between two counter values. energy_uj wraps to 0 after max_energy_range_uj, so a value that went down
- * gets the range added back. Without a known range the part before the wrap is lost, so only the new value counts.
+ * Follows how long a counter has shown the same value; returns why it is stuck once it has not moved for
+ * {@link STALL_READS} reads over {@link STALL_MIN_MS} while the CPU was busy (or its load is unknown).
  */
-export function counterDelta(beforeMicrojoules: number, afterMicrojoules: number, rangeMicrojoules: number | undefined): number {
-  if (afterMicrojoules >= beforeMicrojoules) return afterMicrojoules - beforeMicrojoules;
-  return rangeMicrojoules === undefined ? afterMicrojoules : rangeMicrojoules - beforeMicrojoules + afterMicrojoules;
+function trackStall(counter: ZoneCounter, valueMicrojoules: number, readMs: number, busyTicks: number | undefined): string | undefined {
+  if (counter.lastMicrojoules === undefined || valueMicrojoules !== counter.lastMicrojoules) {
+    counter.unmoved = { sinceMs: readMs, reads: 0, busyTicksAtStart: busyTicks };
+    return undefined;
+  }
+  const unmoved = counter.unmoved ?? (counter.unmoved = { sinceMs: readMs, reads: 0, busyTicksAtStart: busyTicks });
+  unmoved.reads++;
+  unmoved.busyTicksAtStart ??= busyTicks;
+  const spanMs = readMs - unmoved.sinceMs;
+  const busy = busyTicks === undefined || unmoved.busyTicksAtStart === undefined || busyTicks > unmoved.busyTicksAtStart;
+  if (unmoved.reads < STALL_READS || spanMs < STALL_MIN_MS || !busy) return undefined;
+  const zero = valueMicrojoules === 0 ? ' and reads 0' : '';
+  return `RAPL ${counter.zone.name} (${counter.zone.zoneId}) energy_uj has not moved for ${unmoved.reads} reads ` +
+    `(${(spanMs / 1000).toFixed(1)} s) while the CPU was busy${zero}: the counter is stuck, its energy is unknown`;
 }
 
 async function setUpCounters(sysfsRoot: string, component: 'cpu' | 'ram', readTextFile: ReadTextFile): Promise<Setup> {
@@ -151,7 +190,13 @@ async function setUpCounters(sysfsRoot: string, component: 'cpu' | 'ram', readTe
       skipped.push(`${zone.name} (${zone.zoneId}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : messageOf(error)})`);
       continue;
     }
-    counters.push({ zone, maxEnergyRangeMicrojoules: await readRange(readTextFile, zone), lastMicrojoules: undefined });
+    counters.push({
+      zone,
+      maxEnergyRangeMicrojoules: await readRange(readTextFile, zone),
+      maxWatts: maxZoneWatts(await readConstraintMaxPowers(readTextFile, zone)),
+      lastMicrojoules: undefined,
+      unmoved: undefined,
+    });
   }
   if (counters.length > 0) return { counters, skipped, rejection: undefined, fix: undefined };
   if (permissionDenied) {
@@ -180,6 +225,19 @@ async function readRange(readTextFile: ReadTextFile, zone: RaplZone): Promise<nu
   } catch {
     return undefined;
   }
+}
+
+/** `constraint_N_max_power_uw` of the zone's constraints (long term, short term, peak), those that exist. */
+async function readConstraintMaxPowers(readTextFile: ReadTextFile, zone: RaplZone): Promise<number[]> {
+  const values: number[] = [];
+  for (let index = 0; index < 4; index++) {
+    try {
+      values.push(Number((await readTextFile(join(zone.path, `constraint_${index}_max_power_uw`))).trim()));
+    } catch {
+      // Most zones have one to three constraints, and many kernels leave max_power_uw out.
+    }
+  }
+  return values;
 }
 
 function errnoOf(error: unknown): string | undefined {

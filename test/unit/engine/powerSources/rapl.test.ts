@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { counterDelta, createRaplSource, RAPL_CHMOD_FIX } from '../../../../src/engine/powerSources/rapl';
+import { createRaplSource, RAPL_CHMOD_FIX } from '../../../../src/engine/powerSources/rapl';
+import { FALLBACK_MAX_ZONE_WATTS, judgeCounterStep, maxZoneWatts } from '../../../../src/engine/powerSources/raplCounterStep';
+import type { MachineCpuTimes } from '../../../../src/engine/system/procStat';
 import { type FakeSysfs, createFakeSysfs, readerFailingFor } from '../../../fixtures/fakeSysfs';
 
 /** A controllable clock in milliseconds. */
@@ -161,13 +163,130 @@ describe('createRaplSource', () => {
   });
 });
 
-describe('counterDelta', () => {
-  it('returns the plain difference when the counter moved forward', () => {
-    assert.equal(counterDelta(100, 250, 1_000), 150);
+describe('createRaplSource with odd counters', () => {
+  let sysfs: FakeSysfs;
+  afterEach(async () => { await sysfs.dispose(); });
+
+  const RANGE = 4_294_967_295;
+  /** /proc/stat as the sampler hands it over, with `busyTicks` so far. */
+  const cpuTimes = (busyTicks: number): { cpuTimes: MachineCpuTimes } => ({ cpuTimes: { busyTicks, totalTicks: busyTicks * 2, onlineCpuCount: 4 } });
+
+  async function onePackage(startMicrojoules: number, constraintMaxPowerMicrowatts?: number): Promise<{ source: ReturnType<typeof createRaplSource>; clock: ReturnType<typeof fakeClock> }> {
+    sysfs = await createFakeSysfs({ raplZones: [
+      { zoneId: 'intel-rapl:0', name: 'package-0', energyMicrojoules: startMicrojoules, maxEnergyRangeMicrojoules: RANGE },
+    ] });
+    if (constraintMaxPowerMicrowatts !== undefined) {
+      await writeFile(join(sysfs.zonePath('intel-rapl:0'), 'constraint_0_max_power_uw'), `${constraintMaxPowerMicrowatts}\n`);
+    }
+    const clock = fakeClock();
+    const source = createRaplSource({ sysfsRoot: sysfs.sysfsRoot, component: 'cpu', now: clock.now });
+    assert.equal(await source.probe(), undefined);
+    await source.read();
+    return { source, clock };
+  }
+
+  it('reads a counter that went back after suspend/resume as a reset, not as a wrap of 4.3 kJ', async () => {
+    const { source, clock } = await onePackage(3_000_000_000);
+    clock.advance(1_000);
+    // Reset to 0 during the interval, then 12 J since: read as a wrap it would be 1.29 kJ in 1 s.
+    await sysfs.setEnergy('intel-rapl:0', 12_000_000);
+    const reading = await source.read();
+    assert.equal(reading.energyJoules, 12);
+    assert.equal(reading.powerWatts, 12);
+    assert.equal(reading.notices?.length, 1);
+    assert.match(reading.notices?.[0] ?? '', /package-0 \(intel-rapl:0\): counter went back from 3000000000 to 12000000 µJ: a reset .*not a wrap .*1307 W over 1000 ms/);
+    // The next step is an ordinary advance again.
+    clock.advance(1_000);
+    await sysfs.setEnergy('intel-rapl:0', 42_000_000);
+    assert.deepEqual(await source.read(), { powerWatts: 30, energyJoules: 30 });
   });
 
-  it('adds the range back after a wrap and counts only the new value when the range is unknown', () => {
-    assert.equal(counterDelta(900, 50, 1_000), 150);
-    assert.equal(counterDelta(900, 50, undefined), 50);
+  it('still adds the range back for a real wrap near the top of the range', async () => {
+    const { source, clock } = await onePackage(RANGE - 10_000_000);
+    clock.advance(1_000);
+    await sysfs.setEnergy('intel-rapl:0', 15_000_000);
+    const reading = await source.read();
+    assertWithinRelative(reading.energyJoules ?? Number.NaN, 25);
+    assert.equal(reading.notices, undefined);
+  });
+
+  it('takes the bound from constraint_*_max_power_uw when the zone has one', async () => {
+    // A 65 W part (bound 130 W): a backward step that would be a 300 W wrap is a reset here, though under 1 kW.
+    const { source, clock } = await onePackage(RANGE - 290_000_000, 65_000_000);
+    clock.advance(1_000);
+    await sysfs.setEnergy('intel-rapl:0', 10_000_000);
+    const reading = await source.read();
+    assert.equal(reading.energyJoules, 10);
+    assert.match(reading.notices?.[0] ?? '', /a reset .*300 W over 1000 ms, above the zone's 130 W/);
+  });
+
+  it('counts nothing for a forward jump no package can draw, and says so', async () => {
+    const { source, clock } = await onePackage(1_000_000);
+    clock.advance(1_000);
+    await sysfs.setEnergy('intel-rapl:0', 1_000_000 + 5_000 * 1e6);
+    const reading = await source.read();
+    assert.equal(reading.energyJoules, 0);
+    assert.match(reading.notices?.[0] ?? '', /counter jumped .*5000 W over 1000 ms.*counted nothing/);
+  });
+
+  it('reports a counter that stopped moving while the CPU was busy, then measures the whole gap when it moves again', async () => {
+    const { source, clock } = await onePackage(50_000_000);
+    let busy = 1_000;
+    // The first unmoved reads count 0 J: too few to tell a stuck counter.
+    for (let read = 1; read < 3; read++) {
+      clock.advance(1_000);
+      busy += 50;
+      assert.equal((await source.read(cpuTimes(busy))).energyJoules, 0);
+    }
+    clock.advance(1_000);
+    busy += 50;
+    await assert.rejects(source.read(cpuTimes(busy)), /package-0 \(intel-rapl:0\) energy_uj has not moved for 3 reads \(3\.0 s\) while the CPU was busy: the counter is stuck/);
+    clock.advance(1_000);
+    await sysfs.setEnergy('intel-rapl:0', 50_000_000 + 20_000_000);
+    // Since the last good read 2 s ago: the stuck reads left the counters as they were.
+    const resumed = await source.read(cpuTimes(busy + 50));
+    assert.equal(resumed.energyJoules, 20);
+    assert.equal(resumed.powerWatts, 10);
+  });
+
+  it('does not call an unmoved counter stuck while the CPU is idle', async () => {
+    const { source, clock } = await onePackage(50_000_000);
+    for (let read = 0; read < 5; read++) {
+      clock.advance(1_000);
+      assert.equal((await source.read(cpuTimes(1_000))).energyJoules, 0);
+    }
+  });
+
+  it('reports a counter that reads 0 throughout as stuck', async () => {
+    const { source, clock } = await onePackage(0);
+    for (let read = 0; read < 2; read++) {
+      clock.advance(1_500);
+      await source.read();
+    }
+    clock.advance(1_500);
+    await assert.rejects(source.read(), /has not moved for 3 reads \(4\.5 s\) while the CPU was busy and reads 0/);
+  });
+});
+
+describe('judgeCounterStep', () => {
+  it('returns the plain difference when the counter moved forward at a plausible power', () => {
+    assert.deepEqual(judgeCounterStep(100, 250, 1_000, 1_000, FALLBACK_MAX_ZONE_WATTS), { microjoules: 150 });
+  });
+
+  it('adds the range back after a plausible wrap', () => {
+    assert.deepEqual(judgeCounterStep(900, 50, 1_000, 1_000, FALLBACK_MAX_ZONE_WATTS), { microjoules: 150 });
+  });
+
+  it('counts only the new value, with a notice, when the range is unknown', () => {
+    const step = judgeCounterStep(900, 50, undefined, 1_000, FALLBACK_MAX_ZONE_WATTS);
+    assert.equal(step.microjoules, 50);
+    assert.match(step.notice ?? '', /max_energy_range_uj is unknown/);
+  });
+
+  it('bounds a zone at twice its largest constraint, at least 100 W, and at 1 kW without constraints', () => {
+    assert.equal(maxZoneWatts([65_000_000, 90_000_000]), 180);
+    assert.equal(maxZoneWatts([5_000_000]), 100);
+    assert.equal(maxZoneWatts([]), 1_000);
+    assert.equal(maxZoneWatts([Number.NaN, 0]), 1_000);
   });
 });
