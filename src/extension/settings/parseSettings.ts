@@ -163,14 +163,17 @@ function rejected(name: string, expected: string, fallback: string, value: unkno
   return `carbonMeter.${name} must be ${expected}; using ${fallback} instead of ${describe(value)}.`;
 }
 
-/** The rejected value as the user would recognise it, cut short so a pasted blob stays readable. */
+/**
+ * The rejected value as the user would recognise it, cut short so a pasted blob stays readable. Never
+ * throws: a value JSON cannot write (a cycle, a BigInt, a throwing toJSON or proxy) is named by its type.
+ */
 function describe(value: unknown): string {
   let text: string;
   try {
     text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'boolean'
       ? String(value) : JSON.stringify(value) ?? String(value);
   } catch {
-    text = Object.prototype.toString.call(value);
+    text = `a value of type ${typeof value}`;
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
