@@ -30,7 +30,7 @@ function createEngine(args: CliArgs, io: CliIo): CarbonEngine {
     procRoot: '/proc',
     nvidiaSmiPath: withRoots?.nvidiaSmiPath ?? io.env.CARBON_METER_NVIDIA_SMI ?? 'nvidia-smi',
     intervalMs: args.command === 'run' ? args.intervalMs : DEFAULT_INTERVAL_MS,
-  }, { onWarning: (message) => io.stderr(`carbon-meter: ${message}\n`) });
+  }, { onWarning: (message) => io.stderr(`carbon-meter: ${message}\n`), otherStorageFolder: '--out DIR' });
 }
 
 /** Where live-intensity answers are cached: CARBON_METER_CACHE_DIR, else the XDG cache folder. */

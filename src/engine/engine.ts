@@ -12,11 +12,12 @@ import { selectPowerSources, SelectedPowerSources } from './powerSources/selectP
 import { readCpuPowerRows } from './powerSources/cpuPowerTable';
 import { createProcessTreeTracker } from './attribution/processTree';
 import { CLOCK_TICKS_PER_SECOND } from './attribution/procPidStat';
-import { appendEmissionsCsv } from './reports/csvReport';
+import { appendEmissionsCsv, describeCsvAppendFailure } from './reports/csvReport';
 import type { RunRecord, TrackingMode } from './reports/runRecord';
 import { createRunStore, RunStore, StoreWriteFailure } from './runStore';
 import { RunSession, RunSink } from './runSession';
 import { Sampler } from './sampler';
+import { describeStoreFailure } from './storage/storeFailureMessage';
 import { MachineSampler } from './machineSampler';
 import { HostFacts, readHostFacts } from './system/machineFacts';
 
@@ -52,6 +53,8 @@ export interface RunRequest {
 export interface EngineMessages {
   /** Storage or CSV problems: the run is kept, and the user should know. */
   readonly onWarning: (message: string) => void;
+  /** How the user picks another store folder, named in storage errors (`--out DIR`, a setting). */
+  readonly otherStorageFolder?: string;
 }
 
 /**
@@ -76,9 +79,10 @@ export class CarbonEngine implements Disposable {
 
   get store(): RunStore {
     if (!this.runStore) {
-      this.runStore = createRunStore({ directory: this.options.storageDir });
+      this.runStore = createRunStore({ directory: this.options.storageDir, emissionsCsvPath: this.emissionsCsvPath });
+      // One warning per failure episode of a run (the store fires once, not on every retry); it names the path and the fix.
       this.disposables.push(this.runStore, this.runStore.onDidFail((failure: StoreWriteFailure) => {
-        this.messages.onWarning(`could not write run ${failure.runId} (${failure.code ?? failure.message}); it is kept in memory and written when storage is back`);
+        this.messages.onWarning(describeStoreFailure(failure, this.messages.otherStorageFolder ?? 'another storage folder'));
       }));
     }
     return this.runStore;
@@ -200,19 +204,17 @@ export class CarbonEngine implements Disposable {
   private createSink(): RunSink {
     const store = this.store;
     return {
+      // A write that fails is reported through onDidFail above; the data stays in the store's memory.
       begin: async (header) => {
-        const status = await store.beginRun(header);
-        if (status.error) this.messages.onWarning(`the run could not be saved yet (${status.error.message}); it is kept in memory`);
+        await store.beginRun(header);
       },
       append: (runId, sample, totals) => void store.appendSample(runId, sample, totals),
       // The record and the CSV row are independent files: written side by side, the CSV is done while the record syncs.
       finish: async (record: RunRecord) => {
-        const writeRecord = store.finishRun(record).then((status) => {
-          if (status.error) this.messages.onWarning(`the run record could not be written (${status.error.message})`);
-        });
+        const writeRecord = store.finishRun(record);
         const appendCsv = appendEmissionsCsv(this.emissionsCsvPath, record).then(
           (csv) => { if (csv.message) this.messages.onWarning(csv.message); },
-          (error: unknown) => this.messages.onWarning(`could not append to ${this.emissionsCsvPath}: ${(error as Error).message}`),
+          (error: unknown) => this.messages.onWarning(describeCsvAppendFailure(this.emissionsCsvPath, record.id, error)),
         );
         await Promise.all([writeRecord, appendCsv]);
       },

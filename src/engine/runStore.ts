@@ -1,10 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { Disposable, Emitter, Event } from './events';
+import { appendEmissionsCsv } from './reports/csvReport';
 import { formatJsonReport } from './reports/jsonReport';
 import type { RunRecord, RunSample } from './reports/runRecord';
 import { writeFileAtomic } from './storage/atomicWrite';
-import { rewriteJournal, SampleJournal } from './storage/journalCompaction';
 import { toJsonLine } from './storage/jsonLines';
 import {
   buildInterruptedRecord, parsePartialRun, PartialHeaderLine, PartialSampleLine, pickTotals, RunHeader, RunTotalsSoFar,
@@ -28,6 +29,8 @@ export interface RunStoreOptions {
   readonly foreignHostStaleMs?: number;
   readonly nowMs?: () => number;
   readonly fileSystem?: StoreFileSystem;
+  /** When set, a recovered run also gets its row in this CodeCarbon `emissions.csv`, as a finished one does. */
+  readonly emissionsCsvPath?: string;
 }
 
 /** A write that did not reach the disk. The data stays in memory and is retried on the next call. */
@@ -37,6 +40,8 @@ export interface StoreWriteFailure {
   /** The system error code (ENOSPC, EROFS, EACCES…) when there is one. */
   readonly code: string | undefined;
   readonly message: string;
+  /** The file or folder the failed write was for. */
+  readonly path?: string;
 }
 
 /** Where a run's data stands after a store call. */
@@ -87,12 +92,19 @@ export interface RecoveredRun {
   readonly samples: number;
   /** Truncated or unreadable lines left out of the recovered record. */
   readonly skippedLines: number;
+  readonly energyKWh: number;
+  readonly emissionsKg: number;
+  readonly durationSeconds: number;
+  /** Why its `emissions.csv` row could not be appended; the JSON record is written all the same. */
+  readonly csvError?: string;
 }
 
 export interface RecoveryReport {
   readonly recovered: readonly RecoveredRun[];
   /** Partial runs whose writer still runs; left untouched. */
   readonly stillRunning: readonly string[];
+  /** Runs another live process (or another host) has claimed and is recovering now; left to it. */
+  readonly recoveringElsewhere: readonly string[];
   /** Partial files deleted because their final record already existed (a crash between rename and delete). */
   readonly removedLeftovers: readonly string[];
   readonly problems: readonly RunFileProblem[];
@@ -131,6 +143,12 @@ export interface RunStore extends Disposable {
 
 const PARTIAL_SUFFIX = '.partial.jsonl';
 const FINAL_SUFFIX = '.json';
+/**
+ * A journal being recovered is first renamed to `<id>.claim-<host>-<pid>-<token>.jsonl`: rename is
+ * atomic, so when several processes recover at once (two windows and a CLI starting), exactly one gets
+ * each journal, and a run is never recovered, nor its CSV row appended, twice.
+ */
+const CLAIM_NAME = /^([A-Za-z0-9][A-Za-z0-9_-]*)\.claim-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.jsonl$/;
 /** Ids become file names: no separators, dots or leading dash. UUIDs and ULIDs pass. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const DEFAULT_FOREIGN_HOST_STALE_MS = 15 * 60 * 1000;
@@ -145,8 +163,6 @@ interface ActiveRun {
   /** A write failed since the last success, so the file's tail must be checked before appending. */
   suspect: boolean;
   lastFailure: StoreWriteFailure | undefined;
-  /** The run's samples downsampled, to rewrite the partial file small from time to time. */
-  readonly journal: SampleJournal;
 }
 
 /** Creates a store rooted at `options.directory`. */
@@ -161,6 +177,8 @@ class FileRunStore implements RunStore {
 
   private readonly fs: StoreFileSystem;
   private readonly writer: { pid: number; hostname: string };
+  /** `<host hash>-<pid>` of this process, in the names of the journals it claims for recovery. */
+  private readonly claimTag: string;
   private readonly active = new Map<string, ActiveRun>();
   /** Final records whose file could not be written yet. */
   private readonly pendingFinals = new Map<string, RunRecord>();
@@ -172,6 +190,7 @@ class FileRunStore implements RunStore {
     this.runsDirectory = join(options.directory, 'runs');
     this.fs = options.fileSystem ?? nodeFileSystem;
     this.writer = { pid: options.pid ?? process.pid, hostname: options.hostname ?? osHostname() };
+    this.claimTag = `${hostTagOf(this.writer.hostname)}-${this.writer.pid}`;
   }
 
   beginRun(header: RunHeader): Promise<StoreWriteStatus> {
@@ -180,7 +199,6 @@ class FileRunStore implements RunStore {
     const headerLine: PartialHeaderLine = { kind: 'header', writer: this.writer, run: { ...header, status: 'running' } };
     const run: ActiveRun = {
       headerLine: toJsonLine(headerLine), pendingLines: [], writtenBytes: 0, headerWritten: false, suspect: false, lastFailure: undefined,
-      journal: new SampleJournal(),
     };
     this.active.set(header.id, run);
     return this.enqueue(async () => {
@@ -196,9 +214,7 @@ class FileRunStore implements RunStore {
       return Promise.resolve({ persisted: false, pendingLines: 0, error });
     }
     const line: PartialSampleLine = { kind: 'sample', sample, totals: pickTotals(totalsSoFar) };
-    const text = toJsonLine(line);
-    run.pendingLines.push(text);
-    run.journal.add(line, text);
+    run.pendingLines.push(toJsonLine(line));
     return this.enqueue(async () => {
       await this.flushEverything();
       return this.statusOf(runId);
@@ -278,7 +294,6 @@ class FileRunStore implements RunStore {
 
   private async flushRun(id: string, run: ActiveRun, operation: StoreWriteFailure['operation']): Promise<void> {
     if (run.headerWritten && run.pendingLines.length === 0) return;
-    if (run.journal.isDue) return this.compactRun(id, run, operation);
     try {
       // Only before the first line or after a failure (the folder may have been removed): a mkdir per
       // sample would cost a thread-pool round trip every second for nothing.
@@ -294,26 +309,7 @@ class FileRunStore implements RunStore {
       run.lastFailure = undefined;
     } catch (error) {
       run.suspect = true;
-      run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error) });
-    }
-  }
-
-  /**
-   * Rewrites the partial file as header + downsampled samples (storage/journalCompaction.ts), pending
-   * lines included. The file is replaced whole, so a torn tail needs no repair.
-   */
-  private async compactRun(id: string, run: ActiveRun, operation: StoreWriteFailure['operation']): Promise<void> {
-    try {
-      // Lines appended while the file is written are not in it: they stay pending.
-      const included = run.pendingLines.length;
-      run.writtenBytes = await rewriteJournal(this.fs, this.partialPath(id), run.headerLine, run.journal);
-      run.headerWritten = true;
-      run.pendingLines = run.pendingLines.slice(included);
-      run.suspect = false;
-      run.lastFailure = undefined;
-    } catch (error) {
-      run.suspect = true;
-      run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error) });
+      run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error), path: this.partialPath(id) });
     }
   }
 
@@ -352,7 +348,7 @@ class FileRunStore implements RunStore {
       this.active.delete(record.id);
       await this.fs.unlink(this.partialPath(record.id)).catch(() => undefined);
     } catch (error) {
-      const failure: StoreWriteFailure = { runId: record.id, operation: 'finish', code: errorCode(error), message: errorMessage(error) };
+      const failure: StoreWriteFailure = { runId: record.id, operation: 'finish', code: errorCode(error), message: errorMessage(error), path: this.finalPath(record.id) };
       this.finalFailures.set(record.id, this.reportFailure(this.finalFailures.get(record.id), failure));
     }
   }
@@ -403,45 +399,107 @@ class FileRunStore implements RunStore {
   }
 
   private async recover(): Promise<RecoveryReport> {
-    const recovered: RecoveredRun[] = [];
-    const stillRunning: string[] = [];
-    const removedLeftovers: string[] = [];
-    const problems: RunFileProblem[] = [];
+    const report = { recovered: [] as RecoveredRun[], stillRunning: [] as string[], recoveringElsewhere: [] as string[], removedLeftovers: [] as string[], problems: [] as RunFileProblem[] };
     let names: string[];
     try {
       names = await this.namesInRunsDirectory();
     } catch (error) {
-      return { recovered, stillRunning, removedLeftovers, problems: [{ file: this.runsDirectory, message: errorMessage(error) }] };
+      return { ...report, problems: [{ file: this.runsDirectory, message: errorMessage(error) }] };
     }
-    const finals = new Set(names.filter((name) => name.endsWith(FINAL_SUFFIX)));
-    for (const name of names.filter((candidate) => candidate.endsWith(PARTIAL_SUFFIX))) {
-      const id = name.slice(0, -PARTIAL_SUFFIX.length);
+    for (const name of names) {
+      const claim = CLAIM_NAME.exec(name);
+      const id = claim?.[1] ?? (name.endsWith(PARTIAL_SUFFIX) ? name.slice(0, -PARTIAL_SUFFIX.length) : undefined);
+      if (id === undefined || this.active.has(id) || this.pendingFinals.has(id)) continue;
       const file = join(this.runsDirectory, name);
-      if (this.active.has(id) || this.pendingFinals.has(id)) continue;
       try {
-        if (finals.has(`${id}${FINAL_SUFFIX}`)) {
-          await this.fs.unlink(file);
-          removedLeftovers.push(id);
+        if (claim && !this.isStaleClaim(claim[2] ?? '', Number(claim[3]))) {
+          report.recoveringElsewhere.push(id);
           continue;
         }
-        const parsed = parsePartialRun(await this.fs.readFile(file, 'utf8'));
-        if (!parsed.header) {
-          problems.push({ file, message: 'no readable header line; left in place' });
-          continue;
-        }
-        if (await this.writerMayBeAlive(parsed.header.writer, file)) {
-          stillRunning.push(id);
-          continue;
-        }
-        const record = buildInterruptedRecord({ ...parsed.header.run, id }, parsed.samples);
-        await writeFileAtomic(this.finalPath(id), formatJsonReport(record), this.fs);
-        await this.fs.unlink(file);
-        recovered.push({ id, samples: parsed.samples.length, skippedLines: parsed.skippedLines });
+        await this.recoverJournal(id, file, !claim, report);
       } catch (error) {
-        problems.push({ file, message: errorMessage(error) });
+        report.problems.push({ file, message: errorMessage(error) });
       }
     }
-    return { recovered, stillRunning, removedLeftovers, problems };
+    return report;
+  }
+
+  /**
+   * Claims one journal by renaming it, then writes its final record, its CSV row, and removes the claim.
+   * A journal whose writer may still be alive is left alone; one that vanished was claimed by another process.
+   */
+  private async recoverJournal(id: string, file: string, checkWriter: boolean, report: {
+    recovered: RecoveredRun[]; stillRunning: string[]; removedLeftovers: string[]; problems: RunFileProblem[];
+  }): Promise<void> {
+    if (checkWriter) {
+      let text: string;
+      try {
+        text = await this.fs.readFile(file, 'utf8');
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return;
+        throw error;
+      }
+      const header = parsePartialRun(text).header;
+      const finalExists = await this.finalExists(id);
+      if (!header && !finalExists) {
+        // Possibly a writer between creating the file and its first line: never take it from under one.
+        report.problems.push({ file, message: 'no readable header line; left in place' });
+        return;
+      }
+      if (header && !finalExists && await this.writerMayBeAlive(header.writer, file)) {
+        report.stillRunning.push(id);
+        return;
+      }
+    }
+    const claimPath = join(this.runsDirectory, `${id}.claim-${this.claimTag}-${randomBytes(4).toString('hex')}.jsonl`);
+    try {
+      await this.fs.rename(file, claimPath);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return;
+      throw error;
+    }
+    if (await this.finalExists(id)) {
+      // A crash between writing the final record and removing the journal.
+      await this.fs.unlink(claimPath);
+      report.removedLeftovers.push(id);
+      return;
+    }
+    const parsed = parsePartialRun(await this.fs.readFile(claimPath, 'utf8'));
+    if (!parsed.header) {
+      // Only a journal with a header is claimed, so this one was changed by hand: put it back for a person to look at.
+      await this.fs.rename(claimPath, this.partialPath(id));
+      report.problems.push({ file, message: 'no readable header line; left in place' });
+      return;
+    }
+    const record = buildInterruptedRecord({ ...parsed.header.run, id }, parsed.samples);
+    await this.fs.mkdir(this.runsDirectory, { recursive: true });
+    await writeFileAtomic(this.finalPath(id), formatJsonReport(record), this.fs);
+    let csvError: string | undefined;
+    if (this.options.emissionsCsvPath) {
+      csvError = await appendEmissionsCsv(this.options.emissionsCsvPath, record).then(() => undefined, errorMessage);
+    }
+    await this.fs.unlink(claimPath);
+    report.recovered.push({
+      id, samples: parsed.samples.length, skippedLines: parsed.skippedLines,
+      energyKWh: record.energyKWh, emissionsKg: record.emissionsKg, durationSeconds: record.durationSeconds,
+      ...(csvError === undefined ? {} : { csvError }),
+    });
+  }
+
+  private async finalExists(id: string): Promise<boolean> {
+    try {
+      await this.fs.stat(this.finalPath(id));
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  /** A claim whose claimer died mid-recovery may be taken over; only claims made on this host can be checked. */
+  private isStaleClaim(hostTag: string, pid: number): boolean {
+    if (hostTag !== hostTagOf(this.writer.hostname)) return false;
+    return !(this.options.isProcessAlive ?? defaultIsProcessAlive)(pid);
   }
 
   private async writerMayBeAlive(writer: { pid: number; hostname: string }, file: string): Promise<boolean> {
@@ -452,6 +510,11 @@ class FileRunStore implements RunStore {
     const { mtimeMs } = await this.fs.stat(file);
     return nowMs - mtimeMs < (this.options.foreignHostStaleMs ?? DEFAULT_FOREIGN_HOST_STALE_MS);
   }
+}
+
+/** A host name in 8 hex digits, so it fits a file name whatever characters it has. */
+function hostTagOf(hostname: string): string {
+  return createHash('sha256').update(hostname).digest('hex').slice(0, 8);
 }
 
 /** A run's line in the run list; also what a UI shows of a run it has just finished. */

@@ -2,15 +2,17 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CarbonEngine } from '../../engine/engine';
+import { loadEmbodiedData } from '../../engine/lifecycle/embodiedData';
 import { formatRunReport } from '../../engine/reports/formatRunReport';
 import type { RunRecord } from '../../engine/reports/runRecord';
 import { createRunStore } from '../../engine/runStore';
 import { checkRunRecord } from '../../engine/storage/recordShape';
 import { ReportArgs, UsageError } from '../args';
 import type { CliIo } from '../cliIo';
+import { recoverInterruptedRuns } from './runCommand';
 
 /** A run file, the newest run of a store directory, or a run id (prefix) in the default store. */
-async function findRun(argument: string, cwd: string, engine: CarbonEngine): Promise<RunRecord> {
+async function findRun(argument: string, cwd: string, engine: CarbonEngine, io: CliIo): Promise<RunRecord> {
   const target = existsSync(resolve(cwd, argument)) ? resolve(cwd, argument) : argument;
   if (existsSync(target) && statSync(target).isFile()) {
     let parsed: unknown;
@@ -23,8 +25,12 @@ async function findRun(argument: string, cwd: string, engine: CarbonEngine): Pro
     if ('problem' in checked) throw new UsageError(`${target} is not a Carbon Meter run record: ${checked.problem}`);
     return checked.record;
   }
-  const store = existsSync(target) && statSync(target).isDirectory() ? createRunStore({ directory: target }) : engine.store;
+  const store = existsSync(target) && statSync(target).isDirectory()
+    ? createRunStore({ directory: target, emissionsCsvPath: join(target, 'emissions.csv') })
+    : engine.store;
   try {
+    // A run whose tracker was killed is in no final file yet: recover it first, so it can be reported.
+    await recoverInterruptedRuns(store, io);
     if (store !== engine.store) {
       const { runs } = await store.listRuns();
       const newest = runs[0];
@@ -40,12 +46,12 @@ async function findRun(argument: string, cwd: string, engine: CarbonEngine): Pro
 }
 
 export function formatReport(record: RunRecord, format: ReportArgs['format'], engine: CarbonEngine): string {
-  return formatRunReport(record, format, engine.data.equivalents);
+  return formatRunReport(record, format, engine.data.equivalents, { data: loadEmbodiedData(engine.options.dataDir) });
 }
 
 /** `carbon-meter report`: prints a run's report, or writes it to `--out`. */
 export async function runReportCommand(args: ReportArgs, engine: CarbonEngine, io: CliIo): Promise<number> {
-  const record = await findRun(args.target, io.cwd, engine);
+  const record = await findRun(args.target, io.cwd, engine, io);
   const text = formatReport(record, args.format, engine);
   if (!args.outDir) {
     io.stdout(text);

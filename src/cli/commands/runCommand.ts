@@ -1,9 +1,13 @@
-import { basename } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { CarbonEngine } from '../../engine/engine';
 import { readOwnChildrenCpuTicks } from '../../engine/attribution/childCpuTime';
 import { trackCommand } from '../../engine/trackCommand';
 import { formatEmissions, formatEnergy, formatDuration } from '../../engine/reports/formatQuantities';
+import { formatJsonReport } from '../../engine/reports/jsonReport';
 import type { RunRecord } from '../../engine/reports/runRecord';
+import type { RunStore } from '../../engine/runStore';
 import { RunArgs, UsageError } from '../args';
 import type { CliIo } from '../cliIo';
 
@@ -31,7 +35,7 @@ export function formatRunSummary(record: RunRecord, where: { csvPath: string; ru
 }
 
 /** `carbon-meter run`: runs the command, measures it, records it. Resolves to the exit code to use. */
-export async function runRunCommand(args: RunArgs, engine: CarbonEngine, io: CliIo): Promise<number> {
+export async function runRunCommand(args: RunArgs, engine: CarbonEngine, io: CliIo, options: RunCommandOptions = {}): Promise<number> {
   let location;
   try {
     location = engine.resolveLocation({
@@ -45,9 +49,7 @@ export async function runRunCommand(args: RunArgs, engine: CarbonEngine, io: Cli
   for (const warning of location.warnings) io.stderr(`carbon-meter: ${warning}\n`);
 
   // Runs a crashed tracker left behind become `interrupted` records; done beside the command, not before it.
-  const recovery = engine.store.recoverInterrupted().then((report) => {
-    for (const run of report.recovered) io.stderr(`carbon-meter: recovered interrupted run ${run.id} (${run.samples} samples)\n`);
-  }, () => undefined);
+  const recovery = recoverInterruptedRuns(engine.store, io);
 
   const ownChildrenTicksBefore = await readOwnChildrenCpuTicks(engine.options.procRoot).catch(() => undefined);
   const outcome = await trackCommand({
@@ -69,8 +71,66 @@ export async function runRunCommand(args: RunArgs, engine: CarbonEngine, io: Cli
     }),
   });
   await recovery;
-  if (outcome.record && !args.quiet) {
+  const saved = outcome.record ? await saveOrKeepAside(outcome.record, engine, io, options) : true;
+  if (outcome.record && saved && !args.quiet) {
     io.stderr(formatRunSummary(outcome.record, { csvPath: engine.emissionsCsvPath, runsDirectory: engine.store.runsDirectory }));
   }
   return outcome.exitCode;
+}
+
+/** How long the CLI waits for storage to come back before it keeps a run elsewhere; tests shorten it. */
+export interface RunCommandOptions {
+  /** Waits between retries of the writes still held in memory when the command ends. */
+  readonly storageRetryDelaysMs?: readonly number[];
+  /** Where a run goes when its store cannot be written at all. */
+  readonly fallbackDir?: string;
+}
+
+const DEFAULT_STORAGE_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000];
+
+/**
+ * Turns journals of crashed runs (a `kill -9`, a power cut) into `interrupted` records with their energy
+ * and CO₂e up to the last sample, and says so. Every command that reads the store calls it first.
+ */
+export async function recoverInterruptedRuns(store: RunStore, io: CliIo): Promise<void> {
+  try {
+    const report = await store.recoverInterrupted();
+    for (const run of report.recovered) {
+      io.stderr(`carbon-meter: recovered interrupted run ${run.id}: ${formatDuration(run.durationSeconds)}, ${formatEnergy(run.energyKWh)}, `
+        + `${formatEmissions(run.emissionsKg)} up to its last sample (${run.samples} samples${run.skippedLines > 0 ? `, ${run.skippedLines} unreadable lines skipped` : ''})\n`);
+      if (run.csvError) io.stderr(`carbon-meter: ${run.csvError}\n`);
+    }
+    for (const problem of report.problems) io.stderr(`carbon-meter: could not recover ${problem.file}: ${problem.message}\n`);
+  } catch (error) {
+    io.stderr(`carbon-meter: could not recover interrupted runs: ${(error as Error).message}\n`);
+  }
+}
+
+/**
+ * The process is about to exit, taking the store's memory with it: retry what is still unwritten for a
+ * few seconds, then write the record to a fallback folder, and as a last resort print it, so a full or
+ * read-only disk never loses a measured run.
+ */
+async function saveOrKeepAside(record: RunRecord, engine: CarbonEngine, io: CliIo, options: RunCommandOptions): Promise<boolean> {
+  const delays = options.storageRetryDelaysMs ?? DEFAULT_STORAGE_RETRY_DELAYS_MS;
+  if (await engine.store.flush()) return true;
+  io.stderr(`carbon-meter: waiting up to ${formatDuration(delays.reduce((sum, delay) => sum + delay, 0) / 1000)} for ${engine.store.runsDirectory} to accept run ${record.id}\n`);
+  for (const delayMs of delays) {
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, delayMs));
+    if (await engine.store.flush()) {
+      io.stderr(`carbon-meter: storage is back; run ${record.id} written to ${engine.store.runsDirectory}\n`);
+      return true;
+    }
+  }
+  const fallbackDir = options.fallbackDir ?? join(tmpdir(), 'carbon-meter-unsaved');
+  const fallbackPath = join(fallbackDir, `${record.id}.json`);
+  try {
+    await mkdir(fallbackDir, { recursive: true });
+    await writeFile(fallbackPath, formatJsonReport(record));
+    io.stderr(`carbon-meter: run ${record.id} could not be written to ${engine.store.runsDirectory}; it was saved as ${fallbackPath}. `
+      + `Move it into ${engine.store.runsDirectory}/ once storage is back (\`carbon-meter report ${fallbackPath}\` reads it now).\n`);
+  } catch (error) {
+    io.stderr(`carbon-meter: run ${record.id} could not be written anywhere (${(error as Error).message}); its record follows, save it as ${record.id}.json:\n${formatJsonReport(record)}\n`);
+  }
+  return false;
 }

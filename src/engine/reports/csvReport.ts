@@ -322,3 +322,14 @@ export function parseEmissionsCsv(text: string): ParsedEmissionsCsv {
   const rows = whole.map((fields) => Object.fromEntries(header.map((column, index) => [column, fields[index] ?? ''])));
   return { header, rows, skippedRows: records.length - whole.length };
 }
+
+/**
+ * What to tell the user when a row could not be appended (a full or read-only disk): the JSON record is
+ * written apart from the CSV, so the run is not lost, and its row can be produced again from it.
+ */
+export function describeCsvAppendFailure(filePath: string, runId: string, error: unknown): string {
+  const code = codeOf(error);
+  const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the file system is read-only' : error instanceof Error ? error.message : String(error);
+  return `could not append run ${runId} to ${filePath}: ${reason}${typeof code === 'string' && !reason.includes(code) ? ` (${code})` : ''}. `
+    + `The run is kept in its JSON record; once storage is back, \`carbon-meter report ${runId} --format csv\` prints its row.`;
+}

@@ -90,7 +90,10 @@ export class RunTracker extends DisposableObject {
     const key = JSON.stringify(options);
     if (!this.engine || key !== this.engineKey) {
       const previous = this.engine;
-      this.engine = new CarbonEngine(options, { onWarning: (message) => this.environment.showWarning(message) });
+      this.engine = new CarbonEngine(options, {
+        onWarning: (message) => this.environment.showWarning(message),
+        otherStorageFolder: 'the carbonMeter.storageLocation setting',
+      });
       this.engineKey = key;
       if (previous) this.disposeWhenIdle(previous);
     }

@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fsPromises from 'node:fs/promises';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunStore, RunLookupError, RunStore, RunStoreOptions, StoreWriteFailure } from '../../../src/engine/runStore';
+import { parseEmissionsCsv } from '../../../src/engine/reports/csvReport';
 import type { StoreFileSystem } from '../../../src/engine/storage/storeFileSystem';
 import { buildNthSample, buildRunHeader, buildRunRecord, buildTotalsSoFar } from '../../fixtures/buildRun';
 
@@ -14,6 +16,10 @@ function partialLines(text: string): unknown[] {
   return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown);
 }
 
+function hostTag(hostname: string): string {
+  return createHash('sha256').update(hostname).digest('hex').slice(0, 8);
+}
+
 describe('run store', () => {
   let directory: string;
   let runsDirectory: string;
@@ -22,6 +28,18 @@ describe('run store', () => {
     const store = createRunStore({ directory, hostname: HOST, isProcessAlive: (pid) => pid === process.pid, ...options });
     stores.push(store);
     return store;
+  };
+
+  /** A crashed writer's journal: its header, then a whole line per number, or a garbage line. */
+  const writeJournal = async (id: string, pid: number, lines: readonly (number | 'garbage' | 'zeros')[]): Promise<void> => {
+    const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+    const text = line({ kind: 'header', writer: { pid, hostname: HOST }, run: buildRunHeader({ id }) }) + lines.map((entry) => {
+      if (entry === 'garbage') return 'not json at all }{\n';
+      if (entry === 'zeros') return `${'\u0000'.repeat(64)}\n`;
+      return line({ kind: 'sample', sample: buildNthSample(entry), totals: buildTotalsSoFar(entry) });
+    }).join('');
+    await mkdir(runsDirectory, { recursive: true });
+    await writeFile(join(runsDirectory, `${id}.partial.jsonl`), text);
   };
 
   beforeEach(async () => {
@@ -72,7 +90,8 @@ describe('run store', () => {
 
     const report = await openStore().recoverInterrupted();
 
-    assert.deepEqual(report.recovered, [{ id: 'crashed-run', samples: 2, skippedLines: 1 }]);
+    assert.deepEqual(report.recovered.map(({ id, samples, skippedLines }) => ({ id, samples, skippedLines })), [{ id: 'crashed-run', samples: 2, skippedLines: 1 }]);
+    assert.equal(report.recovered[0]?.durationSeconds, 120);
     assert.deepEqual(await readdir(runsDirectory), ['crashed-run.json']);
     const record = await openStore().readRun('crashed-run');
     assert.equal(record.status, 'interrupted');
@@ -85,6 +104,77 @@ describe('run store', () => {
     assert.ok(Math.abs(record.emissionsKg - 0.0000392) < 1e-12);
     assert.ok(Math.abs(record.averagePowerWatts.cpu - 18) < 1e-9);
     assert.equal(record.taskCpuSeconds, 60);
+  });
+
+  it('skips and counts garbage lines in the middle of a journal and keeps every sample around them', async () => {
+    await writeJournal('garbled', DEAD_PID, [1, 2, 'garbage', 3, 'zeros', 4]);
+    const report = await openStore().recoverInterrupted();
+    assert.deepEqual(report.recovered.map(({ samples, skippedLines }) => [samples, skippedLines]), [[4, 2]]);
+    const record = await openStore().readRun('garbled');
+    assert.deepEqual(record.taskEnergyKWh, buildTotalsSoFar(4).taskEnergyKWh);
+    assert.equal(record.durationSeconds, 240);
+  });
+
+  it('leaves a journal of zeros or with no header in place and reports it, without throwing', async () => {
+    await mkdir(runsDirectory, { recursive: true });
+    await writeFile(join(runsDirectory, 'zeros.partial.jsonl'), Buffer.alloc(8192));
+    await writeFile(join(runsDirectory, 'empty.partial.jsonl'), '');
+    const report = await openStore().recoverInterrupted();
+    assert.deepEqual(report.recovered, []);
+    assert.deepEqual(report.problems.map((problem) => problem.file).sort(),
+      [join(runsDirectory, 'empty.partial.jsonl'), join(runsDirectory, 'zeros.partial.jsonl')]);
+    assert.deepEqual((await readdir(runsDirectory)).sort(), ['empty.partial.jsonl', 'zeros.partial.jsonl']);
+  });
+
+  it('appends a recovered run to emissions.csv once, with its energy and CO2e up to the last sample', async () => {
+    const csvPath = join(directory, 'emissions.csv');
+    await writeJournal('crashed', DEAD_PID, [1, 2, 3]);
+    const first = await openStore({ emissionsCsvPath: csvPath }).recoverInterrupted();
+    const second = await openStore({ emissionsCsvPath: csvPath }).recoverInterrupted();
+    assert.deepEqual(first.recovered.map((run) => run.id), ['crashed']);
+    assert.deepEqual(second.recovered, []);
+    const { rows } = parseEmissionsCsv(await readFile(csvPath, 'utf8'));
+    assert.deepEqual(rows.map((row) => row.run_id), ['crashed']);
+    assert.equal(Number(rows[0]?.emissions), buildTotalsSoFar(3).emissionsKg);
+    assert.equal(Number(rows[0]?.duration), 180);
+  });
+
+  it('still writes the recovered record when its emissions.csv row cannot be appended, and says why', async () => {
+    const csvPath = join(directory, 'emissions.csv');
+    await mkdir(csvPath);
+    await writeJournal('crashed', DEAD_PID, [1]);
+    const report = await openStore({ emissionsCsvPath: csvPath }).recoverInterrupted();
+    assert.match(report.recovered[0]?.csvError ?? '', /EISDIR|illegal operation on a directory/);
+    assert.equal((await openStore().readRun('crashed')).status, 'interrupted');
+  });
+
+  it('recovers each journal exactly once when several processes recover the same store at once', async () => {
+    const csvPath = join(directory, 'emissions.csv');
+    const ids = Array.from({ length: 12 }, (_, index) => `crashed-${index}`);
+    for (const id of ids) await writeJournal(id, DEAD_PID, [1, 2]);
+    const claimers = [1_001, 1_002, 1_003, 1_004];
+    const alive = (pid: number): boolean => claimers.includes(pid) || pid === process.pid;
+    const reports = await Promise.all(claimers.map((pid) => openStore({ pid, isProcessAlive: alive, emissionsCsvPath: csvPath }).recoverInterrupted()));
+    const recovered = reports.flatMap((report) => report.recovered.map((run) => run.id));
+    assert.deepEqual(recovered.sort(), [...ids].sort());
+    assert.deepEqual(reports.flatMap((report) => report.problems), []);
+    const { rows } = parseEmissionsCsv(await readFile(csvPath, 'utf8'));
+    assert.deepEqual(rows.map((row) => row.run_id).sort(), [...ids].sort());
+    assert.deepEqual((await readdir(runsDirectory)).sort(), ids.map((id) => `${id}.json`).sort());
+  });
+
+  it('takes over a claim whose claimer died mid-recovery, and leaves a live claimer\'s alone', async () => {
+    await writeJournal('orphaned', DEAD_PID, [1, 2]);
+    await writeJournal('in-hand', DEAD_PID, [1]);
+    // What a recoverer's rename leaves when it dies before writing the record.
+    const claimOf = (id: string, pid: number): Promise<void> =>
+      rename(join(runsDirectory, `${id}.partial.jsonl`), join(runsDirectory, `${id}.claim-${hostTag(HOST)}-${pid}-abcd.jsonl`));
+    await claimOf('orphaned', 2_001);
+    await claimOf('in-hand', process.pid);
+    const report = await openStore().recoverInterrupted();
+    assert.deepEqual(report.recovered.map((run) => run.id), ['orphaned']);
+    assert.deepEqual(report.recoveringElsewhere, ['in-hand']);
+    assert.equal((await openStore().readRun('orphaned')).samples.length, 2);
   });
 
   it('leaves alone the journal of a writer that is still alive on this host', async () => {
@@ -137,6 +227,19 @@ describe('run store', () => {
     assert.equal(listing.runs[0]?.estimated, true);
     assert.deepEqual(listing.problems.map((problem) => problem.file).sort(),
       [join(runsDirectory, 'alien.json'), join(runsDirectory, 'broken.json')]);
+  });
+
+  it('lists the good runs beside an empty final file, one of zeros and a truncated one, each reported', async () => {
+    const store = openStore();
+    await store.finishRun(buildRunRecord({ id: 'good' }));
+    await writeFile(join(runsDirectory, 'empty.json'), '');
+    await writeFile(join(runsDirectory, 'zeros.json'), Buffer.alloc(4096));
+    const whole = await readFile(join(runsDirectory, 'good.json'), 'utf8');
+    await writeFile(join(runsDirectory, 'torn.json'), whole.slice(0, whole.length / 2));
+    const listing = await openStore().listRuns();
+    assert.deepEqual(listing.runs.map((run) => run.id), ['good']);
+    assert.deepEqual(listing.problems.map((problem) => problem.file).sort(),
+      ['empty.json', 'torn.json', 'zeros.json'].map((name) => join(runsDirectory, name)));
   });
 
   it('lists nothing, without error, before any run was stored', async () => {
