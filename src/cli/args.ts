@@ -4,6 +4,19 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * User input as an error message shows it: control characters escaped as JSON escapes them (so no
+ * escape sequence reaches the terminal) and cut to 60 characters (so a pasted blob stays readable).
+ */
+export function shown(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text).slice(1, -1);
+}
+
+/** A message for the terminal with its control characters (bar newline and tab) written as \u escapes. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export interface RunArgs {
   readonly command: 'run';
   readonly country?: string;
@@ -103,8 +116,8 @@ export function readFlags(
     }
     const equals = token.indexOf('=');
     const name = token.slice(2, equals === -1 ? undefined : equals);
-    if (!allowed.has(name)) throw new UsageError(`Unknown option --${name}.`);
-    if (flags.has(name)) throw new UsageError(`Option --${name} is given twice.`);
+    if (!allowed.has(name)) throw new UsageError(`Unknown option --${shown(name)}.`);
+    if (flags.has(name)) throw new UsageError(`Option --${shown(name)} is given twice.`);
     if (booleanFlags.has(name)) {
       if (equals !== -1) throw new UsageError(`Option --${name} takes no value.`);
       flags.set(name, true);
@@ -135,7 +148,7 @@ export function positiveNumber(flags: Flags, name: string, { min, max, integer }
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-    throw new UsageError(`Option --${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${raw}".`);
+    throw new UsageError(`Option --${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${shown(raw)}".`);
   }
   return value;
 }
@@ -143,7 +156,7 @@ export function positiveNumber(flags: Flags, name: string, { min, max, integer }
 function oneOf<T extends string>(flags: Flags, name: string, choices: readonly T[], fallback: T): T {
   const raw = text(flags, name) ?? fallback;
   if (!(choices as readonly string[]).includes(raw)) {
-    throw new UsageError(`Option --${name} must be one of ${choices.join(', ')}, not "${raw}".`);
+    throw new UsageError(`Option --${name} must be one of ${choices.join(', ')}, not "${shown(raw)}".`);
   }
   return raw as T;
 }
@@ -155,7 +168,7 @@ function parseRun(tokens: readonly string[]): RunArgs {
   // `carbon-meter run python train.py` without `--` is accepted too, as long as no option follows the command.
   const argv = rest.length > 0 ? rest : positionals;
   if (rest.length > 0 && positionals.length > 0) {
-    throw new UsageError(`Unexpected "${positionals[0]}" before "--": options go before "--", the command after it.`);
+    throw new UsageError(`Unexpected "${shown(positionals[0] ?? '')}" before "--": options go before "--", the command after it.`);
   }
   if (argv.length === 0) throw new UsageError('Nothing to run: give the command after "--", e.g. carbon-meter run -- npm test');
   const cloud = cloudFlag(flags);
@@ -182,7 +195,7 @@ const CLOUD_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9_.-]+$/;
 function cloudFlag(flags: Flags): string | undefined {
   const cloud = text(flags, 'cloud');
   if (cloud !== undefined && !CLOUD_PATTERN.test(cloud)) {
-    throw new UsageError(`Option --cloud must look like provider:region (e.g. aws:eu-west-3), not "${cloud}".`);
+    throw new UsageError(`Option --cloud must look like provider:region (e.g. aws:eu-west-3), not "${shown(cloud)}".`);
   }
   return cloud;
 }
@@ -195,7 +208,7 @@ function coordinates(flags: Flags, name: string): { latitude: number; longitude:
   const [latitude, longitude] = parts.map(Number);
   if (parts.length !== 2 || parts.some((part) => part === '') || latitude === undefined || longitude === undefined
     || !Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
-    throw new UsageError(`Option --${name} must be LATITUDE,LONGITUDE in degrees (e.g. 48.85,2.35), not "${raw}".`);
+    throw new UsageError(`Option --${name} must be LATITUDE,LONGITUDE in degrees (e.g. 48.85,2.35), not "${shown(raw)}".`);
   }
   return { latitude, longitude };
 }
@@ -204,7 +217,7 @@ const REGIONS_FLAGS = new Set(['provider', 'country', 'continent', 'max-distance
 
 function parseRegions(tokens: readonly string[]): RegionsArgs {
   const { flags, lists, positionals, rest } = readFlags(tokens, new Set(['json', 'full', 'measured-only']), REGIONS_FLAGS, new Set(['provider', 'country', 'continent']));
-  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for regions.`);
+  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${shown(positionals[0] ?? rest[0] ?? '')}" for regions.`);
   if (flags.has('energy-kwh') && flags.has('run')) throw new UsageError('Give either --energy-kwh or --run, not both.');
   return {
     command: 'regions',
@@ -228,13 +241,13 @@ const INTENSITY_FLAGS = new Set(['country', 'region', 'cloud', 'zone', 'live', '
 
 function parseIntensity(tokens: readonly string[]): IntensityArgs {
   const { flags, positionals, rest } = readFlags(tokens, new Set(['live', 'json']), INTENSITY_FLAGS);
-  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for intensity.`);
+  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${shown(positionals[0] ?? rest[0] ?? '')}" for intensity.`);
   const runId = text(flags, 'run');
   if (runId !== undefined && (flags.has('country') || flags.has('region') || flags.has('cloud'))) {
     throw new UsageError('With --run the location is the run\'s own: leave out --country, --region and --cloud.');
   }
   const zone = text(flags, 'zone');
-  if (zone !== undefined && !/^[A-Za-z0-9-]+$/.test(zone)) throw new UsageError(`Option --zone must be a zone id such as FR or US-CAL-CISO, not "${zone}".`);
+  if (zone !== undefined && !/^[A-Za-z0-9-]+$/.test(zone)) throw new UsageError(`Option --zone must be a zone id such as FR or US-CAL-CISO, not "${shown(zone)}".`);
   return {
     command: 'intensity',
     country: text(flags, 'country'),
@@ -261,7 +274,7 @@ function parseReport(tokens: readonly string[]): ReportArgs {
 
 function parseDoctor(tokens: readonly string[]): DoctorArgs {
   const { flags, positionals, rest } = readFlags(tokens, new Set(['json']), new Set(['sysfs-root', 'nvidia-smi', 'json']));
-  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for doctor.`);
+  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${shown(positionals[0] ?? rest[0] ?? '')}" for doctor.`);
   return { command: 'doctor', sysfsRoot: text(flags, 'sysfs-root'), nvidiaSmiPath: text(flags, 'nvidia-smi'), json: flags.has('json') };
 }
 
@@ -288,7 +301,7 @@ export function parseCliArgs(tokens: readonly string[]): CliArgs {
     case 'doctor':
       return parseDoctor(rest);
     default:
-      throw new UsageError(`Unknown command "${subcommand}". Commands: run, regions, intensity, report, doctor, lifecycle, help.`);
+      throw new UsageError(`Unknown command "${shown(subcommand)}". Commands: run, regions, intensity, report, doctor, lifecycle, help.`);
   }
 }
 

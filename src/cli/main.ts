@@ -3,7 +3,7 @@ import { CarbonEngine } from '../engine/engine';
 import { createElectricityMapsProvider, ELECTRICITY_MAPS_API_URL } from '../engine/intensity/electricityMapsProvider';
 import { createIntensityCache } from '../engine/intensity/intensityCache';
 import { DEFAULT_ZONE_TAB_PATH, systemTimeZone } from '../engine/intensity/timeZoneCountry';
-import { CliArgs, DEFAULT_INTERVAL_MS, parseCliArgs, USAGE, UsageError } from './args';
+import { CliArgs, DEFAULT_INTERVAL_MS, parseCliArgs, printable, USAGE, UsageError } from './args';
 import type { CliIo } from './cliIo';
 import { findDataDir } from './dataDir';
 import { runDoctorCommand } from './commands/doctorCommand';
@@ -95,10 +95,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`carbon-meter: ${error.message}\nRun "carbon-meter help" for usage.\n`);
+      io.stderr(`carbon-meter: ${printable(error.message)}\nRun "carbon-meter help" for usage.\n`);
       return EXIT_USAGE;
     }
-    io.stderr(`carbon-meter: ${(error as Error).message ?? String(error)}\n`);
+    // The message may quote a path or run id as typed: no escape sequence in it reaches the terminal.
+    io.stderr(`carbon-meter: ${printable((error as Error).message ?? String(error))}\n`);
     return EXIT_FAILURE;
   } finally {
     engine?.dispose();
