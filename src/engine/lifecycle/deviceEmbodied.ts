@@ -31,13 +31,27 @@ export interface DeviceEmbodied {
 }
 
 const SERVER_CPU = /\b(xeon|epyc|graviton|neoverse|ampere|opteron)\b/i;
+/** Intel Core i3–i9 and AMD Ryzen model numbers, with the suffix that tells a desktop part from a mobile one. */
+const INTEL_CORE = /\bi[3579]-\d{4,5}([A-Z]{0,2}\d?)\b/;
+const RYZEN = /\bRyzen (?:\d|Threadripper) (?:PRO )?\d{4}([A-Z0-9]{0,3})\b/i;
+const INTEL_DESKTOP_SUFFIX = /^(|K|F|KF|KS|T|S)$/;
+const RYZEN_DESKTOP_SUFFIX = /^(|X|X3D|XT|G|GE|WX)$/i;
 const USER = 'your figure';
 
-/** Server when on a cloud or when the CPU is a server part; otherwise a laptop, the usual editor's machine. */
+/**
+ * Server when on a cloud or when the CPU is a server part; desktop when an Intel Core or Ryzen model number
+ * has a desktop suffix (i7-8700K, Ryzen 9 5950X); otherwise a laptop, the usual editor's machine.
+ */
 export function inferDeviceCategory(machine: Pick<MachineFacts, 'cpuModel' | 'onCloud'>): { category: DeviceCategory; basis: string } {
   if (machine.onCloud) return { category: 'server', basis: 'on a cloud' };
   if (SERVER_CPU.test(machine.cpuModel)) return { category: 'server', basis: `server CPU "${machine.cpuModel}"` };
-  return { category: 'laptop', basis: `assumed: "${machine.cpuModel}" is not a server CPU (give the device kind for a desktop)` };
+  const intel = INTEL_CORE.exec(machine.cpuModel);
+  const ryzen = RYZEN.exec(machine.cpuModel);
+  if ((intel && INTEL_DESKTOP_SUFFIX.test(intel[1] ?? '')) || (ryzen && RYZEN_DESKTOP_SUFFIX.test(ryzen[1] ?? ''))) {
+    return { category: 'desktop', basis: `desktop CPU "${machine.cpuModel}"` };
+  }
+  if (intel || ryzen) return { category: 'laptop', basis: `mobile CPU "${machine.cpuModel}"` };
+  return { category: 'laptop', basis: `assumed: "${machine.cpuModel}" is not a known server or desktop CPU` };
 }
 
 /** A cloud host by `provider:type` (case-insensitive); throws naming close types. */

@@ -35,7 +35,7 @@ function taskShare(record: RunRecord, component: 'cpu' | 'gpu'): SourcedFigure {
 export function computeRunEmbodied(record: RunRecord, data: EmbodiedData, choices: EmbodiedChoices = {}): RunEmbodied {
   const device = matchDeviceEmbodied(record.machine, data, choices);
   const reservedHours = { value: record.durationSeconds / SECONDS_PER_HOUR, source: 'the run\'s duration' };
-  const years = (figure: SourcedFigure): SourcedFigure => ({ value: hoursFromYears(figure.value), source: `${figure.value} years (${figure.source})` });
+  const years = (figure: SourcedFigure): SourcedFigure => ({ value: hoursFromYears(figure.value), source: figure.source });
   const cpu = taskShare(record, 'cpu');
   const hostShare = device.host.instanceShare.value === 1 ? cpu
     : { value: device.host.instanceShare.value * cpu.value, source: `${device.host.instanceShare.source} × ${cpu.source}` };

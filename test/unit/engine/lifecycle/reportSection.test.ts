@@ -14,8 +14,8 @@ describe('formatRunReport with embodied emissions', () => {
     assert.ok(withEmbodied.startsWith(plain));
     const section = withEmbodied.slice(plain.length);
     assert.match(section, /^\n## Embodied emissions \(SCI: M = TE × TR\/EL × RR\)\n\nOperational 39\.2 mg CO₂e \+ embodied [\d.]+ mg CO₂e = [\d.]+ mg CO₂e\.\n/);
-    // 240.6 kg (median laptop) × (120 s / 4 years) × 0.5 of the CPU time = 114 mg.
-    assert.match(section, /^\| a typical laptop \(assumed: "Intel Core i7-8700" is not a server CPU .*\) \| 114 mg CO₂e \| 241 kg: Boavizta .*, median of \d+ laptops \| 0\.0333 h: the run's duration \| 4 years: .* \| 50 %: the task's share of the machine's CPU time .* \|$/m);
+    // 296 kg (median desktop) × (120 s / 4 years) × 0.5 of the CPU time = 141 mg.
+    assert.match(section, /^\| a typical desktop \(desktop CPU "Intel Core i7-8700"\) \| 141 mg CO₂e \| 296 kg: Boavizta .*, median of \d+ desktops \| 0\.0333 h: the run's duration \| 4 years: .* \| 50 %: the task's share of the machine's CPU time .* \|$/m);
   });
 
   it('leaves the other formats byte for byte as they were', () => {

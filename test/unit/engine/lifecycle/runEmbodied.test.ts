@@ -10,17 +10,17 @@ const data = loadEmbodiedData(join(__dirname, '..', '..', '..', '..', 'data'));
 const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${actual} ≠ ${expected}`);
 
 describe('computeRunEmbodied', () => {
-  it('gives a laptop run its share: median laptop, 2 minutes of 4 years, half the CPU time', () => {
-    const laptop = data.categories.find((c) => c.category === 'laptop');
-    assert.ok(laptop);
+  it('gives a desktop run its share: median desktop, 2 minutes of 4 years, half the CPU time', () => {
+    const desktop = data.categories.find((c) => c.category === 'desktop');
+    assert.ok(desktop);
     // The default record: 120 s in process mode, the task 0.0006 of the machine's 0.0012 kWh of CPU energy.
     const embodied = computeRunEmbodied(buildRunRecord(), data);
     assert.equal(embodied.items.length, 1);
     const [host] = embodied.items;
     assert.ok(host);
-    close(host.embodiedKg, (laptop.medianEmbodiedKg * (120 / 3600) * 0.5) / (laptop.medianLifetimeYears * 8760));
-    assert.match(host.label, /typical laptop \(assumed: "Intel Core i7-8700" is not a server CPU/);
-    assert.match(host.totalEmbodiedKg.source, /^Boavizta environmental-footprint-data \(ODbL 1\.0 \(contents DbCL 1\.0\)\), median of \d+ laptops$/);
+    close(host.embodiedKg, (desktop.medianEmbodiedKg * (120 / 3600) * 0.5) / (desktop.medianLifetimeYears * 8760));
+    assert.equal(host.label, 'a typical desktop (desktop CPU "Intel Core i7-8700")');
+    assert.match(host.totalEmbodiedKg.source, /^Boavizta environmental-footprint-data \(ODbL 1\.0 \(contents DbCL 1\.0\)\), median of \d+ desktops$/);
     assert.equal(host.reservedShare.value, 0.5);
     close(embodied.totalKg, embodied.embodiedKg + 0.0000392);
   });
@@ -50,7 +50,7 @@ describe('computeRunEmbodied', () => {
   it('takes the user\'s own figures over the data, and says so', () => {
     const embodied = computeRunEmbodied(buildRunRecord({ trackingMode: 'machine', durationSeconds: 3600 }), data, { deviceEmbodiedKg: 876, deviceLifetimeYears: 3 });
     close(embodied.embodiedKg, 876 / (3 * 8760));
-    assert.deepEqual([embodied.items[0]?.totalEmbodiedKg.source, embodied.items[0]?.expectedLifetimeHours.source], ['your figure', '3 years (your figure)']);
+    assert.deepEqual([embodied.items[0]?.totalEmbodiedKg.source, embodied.items[0]?.expectedLifetimeHours.source], ['your figure', 'your figure']);
   });
 
   it('finds a named device, and refuses an ambiguous or unknown name or instance', () => {
@@ -63,21 +63,29 @@ describe('computeRunEmbodied', () => {
     assert.throws(() => computeRunEmbodied(buildRunRecord(), data, { cloudInstance: 'aws:p4d.48xlarge' }), /No embodied figure for cloud instance "aws:p4d\.48xlarge".*close: aws:p4d\.24xlarge/);
   });
 
-  it('infers a server from the cloud or a server CPU, a laptop otherwise', () => {
-    assert.equal(inferDeviceCategory({ cpuModel: 'Apple M2', onCloud: true }).category, 'server');
-    assert.equal(inferDeviceCategory({ cpuModel: 'Intel(R) Xeon(R) Gold 6248', onCloud: false }).category, 'server');
-    assert.equal(inferDeviceCategory({ cpuModel: 'Apple M2', onCloud: false }).category, 'laptop');
+  it('infers a server from the cloud or a server CPU, a desktop from a desktop model number, a laptop otherwise', () => {
+    const kind = (cpuModel: string, onCloud = false): string => inferDeviceCategory({ cpuModel, onCloud }).category;
+    assert.equal(kind('Apple M2', true), 'server');
+    assert.equal(kind('Intel(R) Xeon(R) Gold 6248'), 'server');
+    assert.equal(kind('AMD EPYC 7B13 64-Core Processor'), 'server');
+    assert.equal(kind('Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz'), 'desktop');
+    assert.equal(kind('Intel Core i7-8700'), 'desktop');
+    assert.equal(kind('AMD Ryzen 9 5950X 16-Core Processor'), 'desktop');
+    assert.equal(kind('12th Gen Intel(R) Core(TM) i7-12700H'), 'laptop');
+    assert.equal(kind('Intel(R) Core(TM) i7-1065G7 CPU @ 1.30GHz'), 'laptop');
+    assert.equal(kind('AMD Ryzen 7 5800H with Radeon Graphics'), 'laptop');
+    assert.deepEqual(inferDeviceCategory({ cpuModel: 'Apple M2', onCloud: false }), { category: 'laptop', basis: 'assumed: "Apple M2" is not a known server or desktop CPU' });
   });
 
   it('formats each figure with its source, as text and as a Markdown section', () => {
     const embodied = computeRunEmbodied(buildRunRecord(), data);
     const text = formatRunEmbodiedText(embodied).join('\n');
-    assert.match(text, /^ {2}EL 4 years: 4 years \(Boavizta/m);
+    assert.match(text, /^ {2}EL 4 years: Boavizta environmental-footprint-data .*, median of \d+ desktops$/m);
     assert.match(text, /^ {2}RR 50 %: the task's share of the machine's CPU time/m);
     assert.match(text, /^Embodied {5}[\d.]+ mg CO₂e \(M = TE × TR\/EL × RR\)$/m);
     const markdown = formatRunEmbodiedMarkdown(embodied);
     assert.match(markdown, /^## Embodied emissions \(SCI: M = TE × TR\/EL × RR\)$/m);
-    assert.match(markdown, /^\| a typical laptop .* \| [\d.]+ mg CO₂e \| [\d.]+ kg: Boavizta/m);
+    assert.match(markdown, /^\| a typical desktop .* \| [\d.]+ mg CO₂e \| [\d.]+ kg: Boavizta/m);
   });
 });
 
