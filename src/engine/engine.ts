@@ -17,6 +17,7 @@ import type { RunRecord, TrackingMode } from './reports/runRecord';
 import { createRunStore, RunStore, StoreWriteFailure } from './runStore';
 import { RunSession, RunSink } from './runSession';
 import { Sampler } from './sampler';
+import { flushWhileFailing } from './storage/flushWhileFailing';
 import { describeStoreFailure } from './storage/storeFailureMessage';
 import { MachineSampler } from './machineSampler';
 import { HostFacts, readHostFacts } from './system/machineFacts';
@@ -57,6 +58,9 @@ export interface EngineMessages {
   readonly otherStorageFolder?: string;
 }
 
+/** How often writes that storage refused are retried, so a record in memory reaches the disk without waiting for the next run. */
+const STORE_RETRY_INTERVAL_MS = 5_000;
+
 /**
  * The engine's composition: loads data on first use, selects power sources once, and starts measured
  * runs that are stored as they go. Shared by the CLI and the extension.
@@ -83,7 +87,7 @@ export class CarbonEngine implements Disposable {
       // One warning per failure episode of a run (the store fires once, not on every retry); it names the path and the fix.
       this.disposables.push(this.runStore, this.runStore.onDidFail((failure: StoreWriteFailure) => {
         this.messages.onWarning(describeStoreFailure(failure, this.messages.otherStorageFolder ?? 'another storage folder'));
-      }));
+      }), flushWhileFailing(this.runStore, { intervalMs: STORE_RETRY_INTERVAL_MS }));
     }
     return this.runStore;
   }
@@ -133,7 +137,7 @@ export class CarbonEngine implements Disposable {
   machineSampler(): Promise<MachineSampler> {
     this.machinePromise ??= this.powerSources().then(({ sources }) => {
       const machine = new MachineSampler({ sources, procRoot: this.options.procRoot, intervalMs: this.options.intervalMs });
-      this.disposables.push(machine);
+      this.disposables.push(machine, machine.onDidReportProblem((problem) => this.messages.onWarning(problem)));
       return machine;
     });
     return this.machinePromise;

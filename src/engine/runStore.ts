@@ -353,9 +353,14 @@ class FileRunStore implements RunStore {
     }
   }
 
-  /** Fires `onDidFail` only when a run starts failing or its error changes, not on every retry. */
+  /**
+   * Fires `onDidFail` only when a run starts failing or its error changes, not on every retry. With a
+   * system code the code decides: Node's message names the file, and an atomic write's temporary name
+   * changes every try.
+   */
   private reportFailure(previous: StoreWriteFailure | undefined, failure: StoreWriteFailure): StoreWriteFailure {
-    if (previous?.code !== failure.code || previous?.message !== failure.message) this.failureEmitter.fire(failure);
+    const same = previous !== undefined && previous.code === failure.code && (failure.code !== undefined || previous.message === failure.message);
+    if (!same) this.failureEmitter.fire(failure);
     return failure;
   }
 
