@@ -66,13 +66,16 @@ export function judgeCounterStep(
     if (plausible(advance)) return { microjoules: advance };
     return { microjoules: 0, notice: `counter jumped from ${beforeMicrojoules} to ${afterMicrojoules} µJ (${over(advance)}); counted nothing for it` };
   }
-  if (rangeMicrojoules !== undefined) {
+  // A value above the range means the range file is wrong: no wrap can explain the step then.
+  if (rangeMicrojoules !== undefined && beforeMicrojoules <= rangeMicrojoules) {
     const wrapped = rangeMicrojoules - beforeMicrojoules + afterMicrojoules;
     if (plausible(wrapped)) return { microjoules: wrapped };
   }
   const why = rangeMicrojoules === undefined
     ? 'max_energy_range_uj is unknown'
-    : `a wrap at max_energy_range_uj ${rangeMicrojoules} would mean ${over(rangeMicrojoules - beforeMicrojoules + afterMicrojoules)}`;
+    : beforeMicrojoules > rangeMicrojoules
+      ? `it was above max_energy_range_uj ${rangeMicrojoules}`
+      : `a wrap at max_energy_range_uj ${rangeMicrojoules} would mean ${over(rangeMicrojoules - beforeMicrojoules + afterMicrojoules)}`;
   const went = `counter went back from ${beforeMicrojoules} to ${afterMicrojoules} µJ: a reset (suspend/resume?), not a wrap (${why})`;
   if (plausible(afterMicrojoules)) return { microjoules: afterMicrojoules, notice: `${went}; counted the ${afterMicrojoules} µJ since the reset` };
   return { microjoules: 0, notice: `${went}; its new value is not plausible either, counted nothing for it` };

@@ -283,6 +283,12 @@ describe('judgeCounterStep', () => {
     assert.match(step.notice ?? '', /max_energy_range_uj is unknown/);
   });
 
+  it('never takes a value above the range for a wrap, which would count a negative energy', () => {
+    const step = judgeCounterStep(2, 0, 1, 1, 1_000);
+    assert.equal(step.microjoules, 0);
+    assert.match(step.notice ?? '', /it was above max_energy_range_uj 1/);
+  });
+
   it('bounds a zone at twice its largest constraint, at least 100 W, and at 1 kW without constraints', () => {
     assert.equal(maxZoneWatts([65_000_000, 90_000_000]), 180);
     assert.equal(maxZoneWatts([5_000_000]), 100);
