@@ -36,6 +36,8 @@ export class SamplingProblemLog {
     const before = this.failing.get(source);
     if (before?.counted === counted) return [];
     this.failing.set(source, { counted, sinceMs: before?.sinceMs ?? atMs });
+    // Driver messages end in a full stop; the line goes on after them.
+    message = message.replace(/[.\s]+$/, '');
     if (counted === 'held') return [`${name} failed: ${message}; counting its last good power (${formatWatts(heldWatts)} W) meanwhile`];
     return before
       ? [`${name} has failed for ${formatSeconds(atMs - before.sinceMs)}: ${message}; its power is no longer counted until it recovers`]
