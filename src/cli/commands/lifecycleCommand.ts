@@ -9,7 +9,7 @@ import { computeTrainingFootprint, IdleInput, TrainingJobFootprint, TrainingJobI
 import { formatEmissions, formatEnergy, formatPue, formatSignificant } from '../../engine/reports/formatQuantities';
 import type { RunRecord } from '../../engine/reports/runRecord';
 import { createRunStore } from '../../engine/runStore';
-import { Flags, positiveNumber, readFlags, text, UsageError } from '../args';
+import { Flags, positiveNumber, readFlags, shown, text, UsageError } from '../args';
 import type { CliIo } from '../cliIo';
 import { formatTable } from '../formatTable';
 
@@ -40,7 +40,7 @@ function userFigure(flags: Flags, name: string, range: { min: number; max: numbe
 /** Parses `lifecycle`'s flags: a training job's inputs, or `--run ID` and the user's device figures. */
 export function parseLifecycleArgs(tokens: readonly string[]): LifecycleArgs {
   const { flags, positionals, rest } = readFlags(tokens, new Set(['json']), ALL_FLAGS);
-  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${positionals[0] ?? rest[0]}" for lifecycle.`);
+  if (positionals.length > 0 || rest.length > 0) throw new UsageError(`Unexpected argument "${shown(positionals[0] ?? rest[0] ?? '')}" for lifecycle.`);
   const json = flags.has('json');
   const runId = text(flags, 'run');
   if (runId === undefined) {
@@ -52,10 +52,10 @@ export function parseLifecycleArgs(tokens: readonly string[]): LifecycleArgs {
   if (misplaced) throw new UsageError(`Option --${misplaced} describes a training job; with --run the run's own energy and location are used.`);
   const kind = text(flags, 'device-kind');
   if (kind !== undefined && !DEVICE_CATEGORIES.includes(kind as DeviceCategory)) {
-    throw new UsageError(`Option --device-kind must be one of ${DEVICE_CATEGORIES.join(', ')}, not "${kind}".`);
+    throw new UsageError(`Option --device-kind must be one of ${DEVICE_CATEGORIES.join(', ')}, not "${shown(kind)}".`);
   }
   const instance = text(flags, 'instance');
-  if (instance !== undefined && !/^[a-z]+:[A-Za-z0-9_. -]+$/.test(instance)) throw new UsageError(`Option --instance must look like provider:type (e.g. aws:p4d.24xlarge), not "${instance}".`);
+  if (instance !== undefined && !/^[a-z]+:[A-Za-z0-9_. -]+$/.test(instance)) throw new UsageError(`Option --instance must look like provider:type (e.g. aws:p4d.24xlarge), not "${shown(instance)}".`);
   const lifetimeYears = positiveNumber(flags, 'lifetime-years', { min: 0.1, max: 50 });
   return {
     mode: 'run', runId, outDir: text(flags, 'out'), json,

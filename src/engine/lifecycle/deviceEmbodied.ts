@@ -38,6 +38,11 @@ const INTEL_DESKTOP_SUFFIX = /^(|K|F|KF|KS|T|S)$/;
 const RYZEN_DESKTOP_SUFFIX = /^(|X|X3D|XT|G|GE|WX)$/i;
 const USER = 'your figure';
 
+/** A name the user typed, as a message shows it: control characters escaped, at most 60 characters. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text).slice(1, -1);
+}
+
 /**
  * Server when on a cloud or when the CPU is a server part; desktop when an Intel Core or Ryzen model number
  * has a desktop suffix (i7-8700K, Ryzen 9 5950X); otherwise a laptop, the usual editor's machine.
@@ -60,7 +65,7 @@ export function findCloudHost(data: EmbodiedData, instance: string): CloudHostFo
   const found = data.cloudHosts.find((h) => h.provider === provider && h.type.toLowerCase() === type);
   if (found) return found;
   const close = data.cloudHosts.filter((h) => h.provider === provider && h.type.toLowerCase().startsWith(type.split('.')[0] ?? type)).slice(0, 5);
-  throw new Error(`No embodied figure for cloud instance "${instance}" (provider:type, e.g. aws:p4d.24xlarge)${close.length ? `; close: ${close.map((h) => `${h.provider}:${h.type}`).join(', ')}` : ''}.`);
+  throw new Error(`No embodied figure for cloud instance "${quoted(instance)}" (provider:type, e.g. aws:p4d.24xlarge)${close.length ? `; close: ${close.map((h) => `${h.provider}:${h.type}`).join(', ')}` : ''}.`);
 }
 
 /** One manufacturer footprint by (part of) its name; throws when none or several match. */
@@ -70,8 +75,8 @@ export function findDevice(data: EmbodiedData, name: string): EmbodiedData['devi
   const exact = matches.filter((d) => d.name.toLowerCase() === needle || `${d.manufacturer} ${d.name}`.toLowerCase() === needle);
   const chosen = exact.length === 1 ? exact : matches;
   if (chosen.length === 1 && chosen[0]) return chosen[0];
-  if (chosen.length === 0) throw new Error(`No device named like "${name}" in the manufacturer footprints.`);
-  throw new Error(`"${name}" matches ${chosen.length} devices: ${chosen.slice(0, 5).map((d) => `${d.manufacturer} ${d.name}`).join('; ')}${chosen.length > 5 ? '; …' : ''}. Give more of the name.`);
+  if (chosen.length === 0) throw new Error(`No device named like "${quoted(name)}" in the manufacturer footprints.`);
+  throw new Error(`"${quoted(name)}" matches ${chosen.length} devices: ${chosen.slice(0, 5).map((d) => `${d.manufacturer} ${d.name}`).join('; ')}${chosen.length > 5 ? '; …' : ''}. Give more of the name.`);
 }
 
 function figure(user: number | undefined, fallback: number, source: string): SourcedFigure {

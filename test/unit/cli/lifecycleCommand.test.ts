@@ -105,3 +105,12 @@ describe('carbon-meter lifecycle', () => {
     });
   });
 });
+
+describe('carbon-meter lifecycle messages', () => {
+  it('shows user input escaped and cut, never a terminal escape sequence', async () => {
+    const io = captureIo();
+    assert.equal(await main(['lifecycle', '--run', 'abc', '--device-kind', `\u001b[31m${'x'.repeat(80)}`], io), 2);
+    assert.doesNotMatch(io.err(), /\u001b/);
+    assert.match(io.err(), /not "\\u001b\[31mx{55}…"\./);
+  });
+});
