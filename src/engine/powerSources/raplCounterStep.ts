@@ -58,7 +58,8 @@ export function judgeCounterStep(
   elapsedMs: number,
   maxWatts: number,
 ): CounterStep {
-  const plausible = (microjoules: number): boolean => !(elapsedMs > 0) || wattsOf(microjoules, elapsedMs) <= maxWatts;
+  // Compared as energies, so that a step at exactly the bound is not lost to rounding in a division.
+  const plausible = (microjoules: number): boolean => !(elapsedMs > 0) || microjoules <= maxWatts * elapsedMs * (MICROJOULES_PER_JOULE / MS_PER_SECOND);
   const over = (microjoules: number): string =>
     `${Math.round(wattsOf(microjoules, elapsedMs))} W over ${Math.round(elapsedMs)} ms, above the zone's ${maxWatts} W`;
   if (afterMicrojoules >= beforeMicrojoules) {
