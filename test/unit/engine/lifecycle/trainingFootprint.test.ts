@@ -7,7 +7,7 @@ const paper = (value: number) => ({ value, source: 'Luccioni et al. 2022' });
  * BLOOM's final training (Luccioni, Viguier, Ligozat, "Estimating the Carbon Footprint of BLOOM, a 176B
  * Parameter Language Model", 2022): 1,082,990 A100 GPU-hours at 400 W, 256,646 kWh of idle consumption,
  * 57 gCO₂e/kWh; 150 kg per GPU and 2,500 kg per 8-GPU server over 6 years at 85 % use. The paper reports
- * 24.69 t dynamic, 14.6 t idle, 11.2 t embodied, 50.5 t in all; the dynamic figure has no PUE overhead.
+ * 24.7 t dynamic (433,196 kWh, no PUE overhead), 14.6 t idle, 50.5 t in all, so 11.2 t embodied.
  */
 const BLOOM: TrainingJobInputs = {
   gpuHours: paper(1_082_990), gpuPowerWatts: paper(400), pue: { value: 1, source: 'the paper\'s dynamic figure carries no PUE' }, intensityGramsPerKWh: paper(57),
@@ -22,7 +22,7 @@ describe('computeTrainingFootprint', () => {
     assert.ok(Math.abs(footprint.dynamic.energyKWh - 433_196) < 1e-6);
     const tonnes = (kg: number): number => kg / 1000;
     const within = (ours: number, theirs: number, halfUnit: number, what: string): void => assert.ok(Math.abs(ours - theirs) <= halfUnit, `${what}: ${ours} t against the paper's ${theirs} t`);
-    within(tonnes(footprint.dynamic.emissionsKg), 24.69, 0.005, 'dynamic');
+    within(tonnes(footprint.dynamic.emissionsKg), 24.7, 0.05, 'dynamic');
     within(tonnes(footprint.idle.emissionsKg), 14.6, 0.05, 'idle');
     within(tonnes(footprint.embodiedKg), 11.2, 0.05, 'embodied');
     within(tonnes(footprint.totalKg), 50.5, 0.05, 'total');
