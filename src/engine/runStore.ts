@@ -5,7 +5,7 @@ import { Disposable, Emitter, Event } from './events';
 import { appendEmissionsCsv } from './reports/csvReport';
 import { formatJsonReport } from './reports/jsonReport';
 import type { RunRecord, RunSample } from './reports/runRecord';
-import { writeFileAtomic } from './storage/atomicWrite';
+import { isAtomicWriteTempFile, writeFileAtomic } from './storage/atomicWrite';
 import { toJsonLine } from './storage/jsonLines';
 import {
   buildInterruptedRecord, parsePartialRun, PartialHeaderLine, PartialSampleLine, pickTotals, RunHeader, RunTotalsSoFar,
@@ -107,6 +107,8 @@ export interface RecoveryReport {
   readonly recoveringElsewhere: readonly string[];
   /** Partial files deleted because their final record already existed (a crash between rename and delete). */
   readonly removedLeftovers: readonly string[];
+  /** Temporary files of atomic writes whose writer died mid-write, deleted. */
+  readonly removedTempFiles: readonly string[];
   readonly problems: readonly RunFileProblem[];
 }
 
@@ -152,6 +154,8 @@ const CLAIM_NAME = /^([A-Za-z0-9][A-Za-z0-9_-]*)\.claim-([0-9a-f]{8})-(\d+)-[0-9
 /** Ids become file names: no separators, dots or leading dash. UUIDs and ULIDs pass. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const DEFAULT_FOREIGN_HOST_STALE_MS = 15 * 60 * 1000;
+/** An atomic write takes milliseconds; a temporary file this old belongs to no live write. */
+const TEMP_FILE_STALE_MS = 10 * 60 * 1000;
 
 /** A run being written: the lines not yet confirmed on disk and what is. */
 interface ActiveRun {
@@ -404,7 +408,10 @@ class FileRunStore implements RunStore {
   }
 
   private async recover(): Promise<RecoveryReport> {
-    const report = { recovered: [] as RecoveredRun[], stillRunning: [] as string[], recoveringElsewhere: [] as string[], removedLeftovers: [] as string[], problems: [] as RunFileProblem[] };
+    const report = {
+      recovered: [] as RecoveredRun[], stillRunning: [] as string[], recoveringElsewhere: [] as string[],
+      removedLeftovers: [] as string[], removedTempFiles: [] as string[], problems: [] as RunFileProblem[],
+    };
     let names: string[];
     try {
       names = await this.namesInRunsDirectory();
@@ -412,6 +419,10 @@ class FileRunStore implements RunStore {
       return { ...report, problems: [{ file: this.runsDirectory, message: errorMessage(error) }] };
     }
     for (const name of names) {
+      if (isAtomicWriteTempFile(name)) {
+        await this.removeDeadTempFile(name, report.removedTempFiles);
+        continue;
+      }
       const claim = CLAIM_NAME.exec(name);
       const id = claim?.[1] ?? (name.endsWith(PARTIAL_SUFFIX) ? name.slice(0, -PARTIAL_SUFFIX.length) : undefined);
       if (id === undefined || this.active.has(id) || this.pendingFinals.has(id)) continue;
@@ -489,6 +500,25 @@ class FileRunStore implements RunStore {
       energyKWh: record.energyKWh, emissionsKg: record.emissionsKg, durationSeconds: record.durationSeconds,
       ...(csvError === undefined ? {} : { csvError }),
     });
+  }
+
+  /**
+   * `writeFileAtomic` names its temporary file `.<name>.<pid>.<hex>.tmp`. One whose writer is gone (a kill
+   * mid-write) is never renamed into place: delete it. The age check spares a writer on another host
+   * sharing the folder, whose pid means nothing here.
+   */
+  private async removeDeadTempFile(name: string, removed: string[]): Promise<void> {
+    const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || (this.options.isProcessAlive ?? defaultIsProcessAlive)(pid)) return;
+    const file = join(this.runsDirectory, name);
+    try {
+      const { mtimeMs } = await this.fs.stat(file);
+      if ((this.options.nowMs ?? Date.now)() - mtimeMs < TEMP_FILE_STALE_MS) return;
+      await this.fs.unlink(file);
+      removed.push(name);
+    } catch {
+      // Gone already (another process cleaned it), or not ours to remove: leave it.
+    }
   }
 
   private async finalExists(id: string): Promise<boolean> {

@@ -32,7 +32,9 @@ async function findRun(argument: string, cwd: string, engine: CarbonEngine, io: 
     // A run whose tracker was killed is in no final file yet: recover it first, so it can be reported.
     await recoverInterruptedRuns(store, io);
     if (store !== engine.store) {
-      const { runs } = await store.listRuns();
+      const { runs, problems } = await store.listRuns();
+      // Unreadable files are skipped, never fatal: the good runs are still reported.
+      for (const problem of problems) io.stderr(`carbon-meter: skipped unreadable run file ${problem.file}: ${problem.message}\n`);
       const newest = runs[0];
       if (!newest) throw new UsageError(`No runs in ${target}.`);
       return await store.readRun(newest.id);

@@ -177,6 +177,20 @@ describe('run store', () => {
     assert.equal((await openStore().readRun('orphaned')).samples.length, 2);
   });
 
+  it('deletes the temporary file of an atomic write killed midway, once stale, and keeps a live writer\'s', async () => {
+    await mkdir(runsDirectory, { recursive: true });
+    const dead = `.crashed.json.${DEAD_PID}.0a1b2c3d.tmp`;
+    const live = `.writing.json.${process.pid}.0a1b2c3d.tmp`;
+    await writeFile(join(runsDirectory, dead), '{"formatVersion":1,"id":"cra');
+    await writeFile(join(runsDirectory, live), '{"formatVersion":1,"id":"wri');
+    const fresh = await openStore().recoverInterrupted();
+    assert.deepEqual(fresh.removedTempFiles, [], 'a fresh one may be another host\'s write in progress');
+    const later = await openStore({ nowMs: () => Date.now() + 11 * 60 * 1000 }).recoverInterrupted();
+    assert.deepEqual(later.removedTempFiles, [dead]);
+    assert.deepEqual(await readdir(runsDirectory), [live]);
+    assert.deepEqual((await openStore().listRuns()).runs, []);
+  });
+
   it('leaves alone the journal of a writer that is still alive on this host', async () => {
     const first = openStore();
     await first.beginRun(buildRunHeader({ id: 'live-run' }));
