@@ -38,6 +38,31 @@ type Fetched = { readonly ok: true; readonly body: unknown } | { readonly ok: fa
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const MAX_REDIRECTS = 3;
+const isRedirect = (status: number): boolean => [301, 302, 303, 307, 308].includes(status);
+
+function redirectTarget(from: string, location: string | null): URL | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, from);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cached point as this provider stored it; a damaged or hand-edited cache file is a miss. */
+function isIntensityPoint(value: unknown): value is IntensityPoint {
+  if (!isRecord(value)) return false;
+  const { zone, startMs, durationMs, gramsPerKWh, estimated } = value;
+  return typeof zone === 'string' && typeof startMs === 'number' && Number.isFinite(startMs)
+    && typeof durationMs === 'number' && Number.isFinite(durationMs) && durationMs > 0
+    && typeof gramsPerKWh === 'number' && Number.isFinite(gramsPerKWh) && gramsPerKWh >= 0 && typeof estimated === 'boolean';
+}
+
+function isIntensityPoints(value: unknown): value is IntensityPoint[] {
+  return Array.isArray(value) && value.every(isIntensityPoint);
+}
+
 /** The API's figure as a point; null when the API has no figure for that span, undefined when malformed. */
 function parsePoint(raw: unknown, zone: string, granularity: unknown): IntensityPoint | null | undefined {
   if (!isRecord(raw)) return undefined;
@@ -65,23 +90,33 @@ export function createElectricityMapsProvider(options: ElectricityMapsOptions): 
   const pastTtlMs = options.pastTtlMs ?? 24 * MS_PER_HOUR;
   const factor = options.emissionFactorType ?? 'lifecycle';
   const base = options.baseUrl.replace(/\/+$/, '');
-  const host = (() => {
+  const baseUrl = (() => {
     try {
-      return new URL(base).host;
+      return new URL(base);
     } catch {
-      return base;
+      return undefined;
     }
   })();
+  const host = baseUrl?.host ?? base;
   // An error text from the far end is shown to the user; make sure it can never carry the key.
   const clean = (text: string): string => (options.apiKey ? text.split(options.apiKey).join('***') : text).slice(0, MAX_MESSAGE_CHARS);
 
   async function get(path: string, params: Record<string, string>, zone: string): Promise<Fetched> {
     if (!options.apiKey) return { ok: false, failure: { kind: 'no-key', message: 'no API key is set.' } };
-    const url = `${base}${path}?${new URLSearchParams({ ...params, emissionFactorType: factor }).toString()}`;
+    let url = `${base}${path}?${new URLSearchParams({ ...params, emissionFactorType: factor }).toString()}`;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await fetchImpl(url, { headers: { 'auth-token': options.apiKey, accept: 'application/json' }, signal: controller.signal });
+      let response = await fetchImpl(url, { headers: { 'auth-token': options.apiKey, accept: 'application/json' }, signal: controller.signal, redirect: 'manual' });
+      // Redirects are followed by hand: fetch would resend the auth-token header to any host a redirect names.
+      for (let hops = 0; isRedirect(response.status); hops++) {
+        const target = redirectTarget(url, response.headers.get('location'));
+        if (!target || hops >= MAX_REDIRECTS || target.origin !== new URL(url).origin) {
+          return { ok: false, failure: { kind: 'http-error', httpStatus: response.status, message: redirectRefusal(target, response.status) } };
+        }
+        url = target.href;
+        response = await fetchImpl(url, { headers: { 'auth-token': options.apiKey, accept: 'application/json' }, signal: controller.signal, redirect: 'manual' });
+      }
       const text = await response.text();
       let body: unknown;
       try {
@@ -90,7 +125,8 @@ export function createElectricityMapsProvider(options: ElectricityMapsOptions): 
         body = undefined;
       }
       if (!response.ok) return { ok: false, failure: httpFailure(response.status, body, text, zone, response.headers.get('retry-after')) };
-      if (body === undefined) return { ok: false, failure: { kind: 'malformed', message: `the answer is not JSON (${clean(JSON.stringify(text.slice(0, 60)))}).` } };
+      // Redacted before it is cut short, so no part of the key can survive at the cut.
+      if (body === undefined) return { ok: false, failure: { kind: 'malformed', message: `the answer is not JSON (${clean(JSON.stringify(clean(text).slice(0, 60)))}).` } };
       return { ok: true, body };
     } catch (error) {
       if (controller.signal.aborted) return { ok: false, failure: { kind: 'timeout', message: `no answer from ${host} within ${timeoutMs / 1000} s.` } };
@@ -118,11 +154,18 @@ export function createElectricityMapsProvider(options: ElectricityMapsOptions): 
     return { kind: 'http-error', httpStatus: status, message: `the request was refused (HTTP ${status}${detail}).` };
   }
 
+  function redirectRefusal(target: URL | undefined, status: number): string {
+    if (!target) return `the service answered a redirect (HTTP ${status}) without a usable location.`;
+    if (target.origin === baseUrl?.origin) return `the service redirected more than ${MAX_REDIRECTS} times (HTTP ${status}).`;
+    return `the service redirected to ${target.host} (HTTP ${status}); the API key is only sent to ${host}. `
+      + 'Set CARBON_METER_ELECTRICITY_MAPS_URL to the new address if you trust it.';
+  }
+
   const malformed = (what: string): LiveFailure => ({ kind: 'malformed', message: `the answer does not have the expected shape (${what}).` });
 
   async function latest(zone: string): Promise<LiveResult<IntensityPoint>> {
     const key = ['electricity-maps', base, factor, 'latest', zone];
-    const cached = options.cache?.get<IntensityPoint>(key, latestTtlMs);
+    const cached = options.cache?.get(key, latestTtlMs, isIntensityPoint);
     if (cached) return { ok: true, value: cached, fromCache: true };
     const fetched = await get('/v3/carbon-intensity/latest', { zone }, zone);
     if (!fetched.ok) return fetched;
@@ -146,7 +189,7 @@ export function createElectricityMapsProvider(options: ElectricityMapsOptions): 
       const key = ['electricity-maps', base, factor, 'past-range', zone, start, end];
       // A window that ended less than two hours ago may still fill in: keep it only as long as a latest figure.
       const ttlMs = chunkEnd > now() - 2 * MS_PER_HOUR ? latestTtlMs : pastTtlMs;
-      let chunk = options.cache?.get<IntensityPoint[]>(key, ttlMs);
+      let chunk = options.cache?.get(key, ttlMs, isIntensityPoints);
       if (!chunk) {
         fromCache = false;
         const fetched = await get('/v3/carbon-intensity/past-range', { zone, start, end }, zone);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
  * nor spend the API's rate limit. Best effort: a cache that cannot be read or written is a miss.
  */
 export interface IntensityCache {
-  /** The value stored under `key` if it is younger than `ttlMs`. */
-  get<T>(key: readonly unknown[], ttlMs: number): T | undefined;
+  /** The value stored under `key` if it is younger than `ttlMs` and `isValid` accepts it (a cache file is not trusted). */
+  get<T>(key: readonly unknown[], ttlMs: number, isValid: (value: unknown) => value is T): T | undefined;
   set(key: readonly unknown[], value: unknown): void;
 }
 
@@ -29,10 +29,10 @@ export function createIntensityCache(options: IntensityCacheOptions): IntensityC
   const pathOf = (key: readonly unknown[]): string =>
     join(options.directory, `${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32)}.json`);
   return {
-    get<T>(key: readonly unknown[], ttlMs: number): T | undefined {
-      let entry: CacheEntry;
+    get<T>(key: readonly unknown[], ttlMs: number, isValid: (value: unknown) => value is T): T | undefined {
+      let entry: Partial<CacheEntry> | null;
       try {
-        entry = JSON.parse(readFileSync(pathOf(key), 'utf8')) as CacheEntry;
+        entry = JSON.parse(readFileSync(pathOf(key), 'utf8')) as Partial<CacheEntry> | null;
       } catch {
         return undefined;
       }
@@ -41,7 +41,8 @@ export function createIntensityCache(options: IntensityCacheOptions): IntensityC
       if (JSON.stringify(entry.key) !== JSON.stringify(key)) return undefined;
       const ageMs = now() - entry.storedAtMs;
       // A file from the future (clock moved back) is not trusted either.
-      return ageMs >= 0 && ageMs < ttlMs ? (entry.value as T) : undefined;
+      if (!(ageMs >= 0 && ageMs < ttlMs)) return undefined;
+      return isValid(entry.value) ? entry.value : undefined;
     },
     set(key: readonly unknown[], value: unknown): void {
       const path = pathOf(key);

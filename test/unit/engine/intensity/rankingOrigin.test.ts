@@ -58,6 +58,8 @@ describe('liveZoneFor', () => {
 });
 
 describe('createIntensityCache', () => {
+  const isFigure = (value: unknown): value is { g: number } => typeof value === 'object' && value !== null && typeof (value as { g?: unknown }).g === 'number';
+  const isNumber = (value: unknown): value is number => typeof value === 'number';
   let directory: string;
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'carbon-meter-cache-'));
@@ -68,12 +70,12 @@ describe('createIntensityCache', () => {
     let nowMs = 1_000_000;
     const cache = createIntensityCache({ directory, nowMs: () => nowMs });
     cache.set(['latest', 'FR'], { g: 38 });
-    assert.deepEqual(cache.get(['latest', 'FR'], 60_000), { g: 38 });
-    assert.equal(cache.get(['latest', 'DE'], 60_000), undefined);
+    assert.deepEqual(cache.get(['latest', 'FR'], 60_000, isFigure), { g: 38 });
+    assert.equal(cache.get(['latest', 'DE'], 60_000, isFigure), undefined);
     nowMs += 60_000;
-    assert.equal(cache.get(['latest', 'FR'], 60_000), undefined);
+    assert.equal(cache.get(['latest', 'FR'], 60_000, isFigure), undefined);
     nowMs -= 120_000;
-    assert.equal(cache.get(['latest', 'FR'], 60_000), undefined, 'a clock set back does not make an entry fresh');
+    assert.equal(cache.get(['latest', 'FR'], 60_000, isFigure), undefined, 'a clock set back does not make an entry fresh');
   });
 
   it('treats a corrupt file as a miss and an unwritable folder as no cache', () => {
@@ -81,7 +83,7 @@ describe('createIntensityCache', () => {
     cache.set(['k'], 1);
     const [file] = readdirSync(directory);
     writeFileSync(join(directory, file as string), '{"storedAt');
-    assert.equal(cache.get(['k'], 60_000), undefined);
+    assert.equal(cache.get(['k'], 60_000, isNumber), undefined);
     const blocked = join(directory, 'blocked');
     writeFileSync(blocked, 'a file where the folder should be');
     assert.doesNotThrow(() => createIntensityCache({ directory: join(blocked, 'sub') }).set(['k'], 1));
