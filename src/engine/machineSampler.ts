@@ -11,6 +11,7 @@ import { checkedReading, ReadOutcome } from './checkedReading';
 import { SamplerClock } from './samplerClock';
 import { joulesFromWatts } from './units';
 
+export { RECENT_PROBLEM_COUNT } from './samplingProblems';
 export type { FailureCounted } from './samplingProblems';
 
 /** The sources the sampler reads, one slot per component (GPUs may have several sources). */
@@ -165,6 +166,11 @@ export class MachineSampler implements Disposable {
     this.memInfoFile = new KeptProcFile(join(options.procRoot, 'meminfo'));
   }
 
+  /** The last problems reported (at most {@link RECENT_PROBLEM_COUNT}), oldest first, with their wall-clock time: for a diagnostics page. */
+  get recentProblems(): readonly { readonly atMs: number; readonly message: string }[] {
+    return this.problems.recent;
+  }
+
   /** Runs measured now. */
   get activeRunCount(): number {
     return this.listeners.size;
@@ -228,7 +234,7 @@ export class MachineSampler implements Disposable {
     const { at, clockFault } = this.clock.tick(this.lastAt, active.length > 0);
     const readings = outcomes.map((outcome) => outcome.reading);
     const { failures, dropped } = this.failuresOf(outcomes, at);
-    if (clockFault) this.problemEmitter.fire(clockFault);
+    if (clockFault) this.reportProblem(clockFault);
     if (active.length > 0) {
       const interval = this.integrate(readings, cpuTimes, memory, at, { failures, dropped, clockFault });
       for (const listener of active) {
@@ -262,6 +268,11 @@ export class MachineSampler implements Disposable {
     });
   }
 
+  private reportProblem(message: string): void {
+    this.problems.remember(this.wallClock(), message);
+    this.problemEmitter.fire(message);
+  }
+
   private get holdLimitMs(): number {
     return Math.max(MAX_HOLD_MS, 3 * this.intervalMs);
   }
@@ -273,7 +284,7 @@ export class MachineSampler implements Disposable {
     this.sources.forEach((source, index) => {
       const outcome = outcomes[index];
       const base = { component: source.component, sourceId: source.id };
-      const report = (lines: readonly string[]): void => { for (const line of lines) this.problemEmitter.fire(line); };
+      const report = (lines: readonly string[]): void => { for (const line of lines) this.reportProblem(line); };
       if (outcome?.reading) {
         this.lastGoodAtMs.set(source, at);
         report(this.problems.recovered(source, at));

@@ -15,6 +15,9 @@ interface ReportedState {
  */
 export const CORRECTION_REPORT_SPAN_MS = 600_000;
 
+/** Problems kept for a diagnostics page. */
+export const RECENT_PROBLEM_COUNT = 20;
+
 /**
  * Turns the failures of each tick into the few lines a user should see: when a source starts failing, when its
  * held power is given up, when it recovers, and corrections. A source failing at every tick gives one line for the
@@ -23,6 +26,18 @@ export const CORRECTION_REPORT_SPAN_MS = 600_000;
 export class SamplingProblemLog {
   private readonly failing = new Map<PowerSource, ReportedState>();
   private readonly lastCorrectionMs = new Map<PowerSource, number>();
+  private readonly recentProblems: { readonly atMs: number; readonly message: string }[] = [];
+
+  /** The last lines reported, oldest first, with the wall-clock time they were reported at. */
+  get recent(): readonly { readonly atMs: number; readonly message: string }[] {
+    return this.recentProblems;
+  }
+
+  /** Keeps a reported line for {@link recent}. */
+  remember(wallClockMs: number, message: string): void {
+    this.recentProblems.push({ atMs: wallClockMs, message });
+    if (this.recentProblems.length > RECENT_PROBLEM_COUNT) this.recentProblems.shift();
+  }
 
   /** Lines to report for a source's failure at monotonic `atMs`; empty when the episode was already reported. */
   failed(source: PowerSource, message: string, counted: FailureCounted, atMs: number, heldWatts: number): string[] {

@@ -129,7 +129,7 @@ describe('MachineSampler with odd sources and clocks', () => {
   it('reports a source that recovers, and counts nothing for one that never read well', async () => {
     const flaky = scriptedSource('gpu', [{ powerWatts: 20 }, { powerWatts: 20 }, new Error('EIO'), { powerWatts: 30 }], 'nvidia-smi');
     const never = scriptedSource('cpu', [new Error('EACCES')]);
-    const { run, problems } = machineOf({ cpu: never, gpu: [flaky] });
+    const { machine, run, problems } = machineOf({ cpu: never, gpu: [flaky] });
     await run.start();
     const samples = [];
     for (let second = 1; second <= 3; second++) {
@@ -141,6 +141,10 @@ describe('MachineSampler with odd sources and clocks', () => {
       'CPU source rapl failed: EACCES; no good reading to hold, its power is not counted until it recovers',
       'GPU source nvidia-smi failed: EIO; counting its last good power (20 W) meanwhile',
       'GPU source nvidia-smi reads again after 1 s',
+    ]);
+    // Kept for a diagnostics page, with the wall-clock time they were reported at.
+    assert.deepEqual(machine.recentProblems.map(({ atMs, message }) => [atMs, message]), [
+      [1e12, problems[0]], [1e12 - 2_000, problems[1]], [1e12 - 3_000, problems[2]],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CORRECTION_REPORT_SPAN_MS, SamplingProblemLog } from '../../../src/engine/samplingProblems';
+import { CORRECTION_REPORT_SPAN_MS, RECENT_PROBLEM_COUNT, SamplingProblemLog } from '../../../src/engine/samplingProblems';
 import type { PowerSource } from '../../../src/engine/powerSources/powerSource';
 
 const source = (id: PowerSource['id'], component: PowerSource['component']): PowerSource => ({
@@ -37,5 +37,13 @@ describe('SamplingProblemLog', () => {
     assert.deepEqual(log.failed(cpu, 'counter went back: a reset', 'corrected', 0, 0), ['CPU source rapl: counter went back: a reset']);
     assert.deepEqual(log.failed(cpu, 'counter went back: a reset', 'corrected', CORRECTION_REPORT_SPAN_MS - 1, 0), []);
     assert.equal(log.failed(cpu, 'counter went back: a reset', 'corrected', CORRECTION_REPORT_SPAN_MS, 0).length, 1);
+  });
+
+  it('keeps the last lines reported for a diagnostics page, oldest first', () => {
+    const log = new SamplingProblemLog();
+    for (let index = 0; index < RECENT_PROBLEM_COUNT + 5; index++) log.remember(index, `problem ${index}`);
+    assert.equal(log.recent.length, RECENT_PROBLEM_COUNT);
+    assert.deepEqual(log.recent[0], { atMs: 5, message: 'problem 5' });
+    assert.deepEqual(log.recent.at(-1), { atMs: RECENT_PROBLEM_COUNT + 4, message: `problem ${RECENT_PROBLEM_COUNT + 4}` });
   });
 });
