@@ -22,3 +22,14 @@ function formatComponent(component: ComponentDiagnostics): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The problems the sampler reported while measuring (a source that failed, recovered or corrected a counter, a
+ * clock that jumped), newest last, for the diagnostics page next to `formatDiagnostics`. Times in UTC (ISO 8601),
+ * as a bug report needs them.
+ */
+export function formatSourceProblems(problems: readonly { readonly atMs: number; readonly message: string }[]): string {
+  if (problems.length === 0) return 'Problems while measuring: none\n';
+  const lines = problems.map(({ atMs, message }) => `  ${new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z')}  ${message}`);
+  return `Problems while measuring (the last ${problems.length}):\n${lines.join('\n')}\n`;
+}
