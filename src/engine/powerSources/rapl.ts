@@ -36,6 +36,11 @@ export interface RaplSourceOptions {
 export const STALL_READS = 3;
 export const STALL_MIN_MS = 2_500;
 
+/** How long a probe waits before reading a counter that read 0 once more: a package counter moves every ~1 ms. */
+export const ZERO_RECHECK_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 interface ZoneCounter {
   readonly zone: RaplZone;
   /** Counter range: energy_uj wraps to 0 after this value. Undefined when the file is unreadable. */
@@ -181,13 +186,22 @@ async function setUpCounters(sysfsRoot: string, component: 'cpu' | 'ram', readTe
   const counters: ZoneCounter[] = [];
   const skipped: string[] = [];
   let permissionDenied = false;
+  const readable: { zone: RaplZone; microjoules: number }[] = [];
   for (const zone of selected) {
     try {
-      await readCounter(readTextFile, zone);
+      readable.push({ zone, microjoules: await readCounter(readTextFile, zone) });
     } catch (error) {
       const code = errnoOf(error);
       permissionDenied ||= code === 'EACCES' || code === 'EPERM';
       skipped.push(`${zone.name} (${zone.zoneId}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : messageOf(error)})`);
+    }
+  }
+  // A live counter reads 0 only at the instant it wraps; some hypervisors and firmware expose zones whose counter
+  // is always 0. Such a zone is looked at once more, so that the CPU model can take over rather than 0 W.
+  if (readable.some((candidate) => candidate.microjoules === 0)) await sleep(ZERO_RECHECK_MS);
+  for (const { zone, microjoules } of readable) {
+    if (microjoules === 0 && await readCounter(readTextFile, zone).catch(() => 0) === 0) {
+      skipped.push(`${zone.name} (${zone.zoneId}: energy_uj reads 0 and did not move in ${ZERO_RECHECK_MS} ms; this firmware or hypervisor does not fill it)`);
       continue;
     }
     counters.push({

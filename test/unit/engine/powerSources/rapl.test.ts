@@ -257,8 +257,32 @@ describe('createRaplSource with odd counters', () => {
     }
   });
 
-  it('reports a counter that reads 0 throughout as stuck', async () => {
-    const { source, clock } = await onePackage(0);
+  it('rejects at probe a package whose counter reads 0 and does not move, so the CPU model can take over', async () => {
+    sysfs = await createFakeSysfs({ raplZones: [{ zoneId: 'intel-rapl:0', name: 'package-0', energyMicrojoules: 0 }] });
+    const source = createRaplSource({ sysfsRoot: sysfs.sysfsRoot, component: 'cpu' });
+    assert.equal(await source.probe(), 'no readable RAPL package counter: package-0 (intel-rapl:0: energy_uj reads 0 and did not move in 50 ms; this firmware or hypervisor does not fill it)');
+  });
+
+  it('accepts a counter that read 0 at probe but moves, and keeps the zones that do move', async () => {
+    sysfs = await createFakeSysfs({ raplZones: [
+      { zoneId: 'intel-rapl:0', name: 'package-0', energyMicrojoules: 0 },
+      { zoneId: 'intel-rapl:1', name: 'package-1', energyMicrojoules: 0 },
+    ] });
+    let reads = 0;
+    // package-0 had just wrapped: it has moved by its second read; package-1 stays at 0.
+    const readTextFile = async (path: string): Promise<string> => (path.endsWith('intel-rapl:0/energy_uj') && reads++ > 0 ? '1500\n' : readerFailingFor([])(path));
+    const source = createRaplSource({ sysfsRoot: sysfs.sysfsRoot, component: 'cpu', readTextFile });
+    assert.equal(await source.probe(), undefined);
+    assert.equal(source.description, 'RAPL package-0; warning: skipped package-1 (intel-rapl:1: energy_uj reads 0 and did not move in 50 ms; this firmware or hypervisor does not fill it)');
+  });
+
+  it('reports a counter that was reset to 0 and stays there as stuck', async () => {
+    const { source, clock } = await onePackage(5_000_000);
+    await sysfs.setEnergy('intel-rapl:0', 0);
+    clock.advance(1_500);
+    const reset = await source.read();
+    assert.equal(reset.energyJoules, 0);
+    assert.match(reset.notices?.[0] ?? '', /a reset/);
     for (let read = 0; read < 2; read++) {
       clock.advance(1_500);
       await source.read();
