@@ -6,6 +6,7 @@ import { appendEmissionsCsv } from './reports/csvReport';
 import { formatJsonReport } from './reports/jsonReport';
 import type { RunRecord, RunSample } from './reports/runRecord';
 import { isAtomicWriteTempFile, writeFileAtomic } from './storage/atomicWrite';
+import { rewriteJournal, SampleJournal } from './storage/journalCompaction';
 import { toJsonLine } from './storage/jsonLines';
 import {
   buildInterruptedRecord, parsePartialRun, PartialHeaderLine, PartialSampleLine, pickTotals, RunHeader, RunTotalsSoFar,
@@ -167,6 +168,8 @@ interface ActiveRun {
   /** A write failed since the last success, so the file's tail must be checked before appending. */
   suspect: boolean;
   lastFailure: StoreWriteFailure | undefined;
+  /** The run's samples downsampled, to rewrite the partial file small from time to time. */
+  readonly journal: SampleJournal;
 }
 
 /** Creates a store rooted at `options.directory`. */
@@ -203,6 +206,7 @@ class FileRunStore implements RunStore {
     const headerLine: PartialHeaderLine = { kind: 'header', writer: this.writer, run: { ...header, status: 'running' } };
     const run: ActiveRun = {
       headerLine: toJsonLine(headerLine), pendingLines: [], writtenBytes: 0, headerWritten: false, suspect: false, lastFailure: undefined,
+      journal: new SampleJournal(),
     };
     this.active.set(header.id, run);
     return this.enqueue(async () => {
@@ -218,7 +222,9 @@ class FileRunStore implements RunStore {
       return Promise.resolve({ persisted: false, pendingLines: 0, error });
     }
     const line: PartialSampleLine = { kind: 'sample', sample, totals: pickTotals(totalsSoFar) };
-    run.pendingLines.push(toJsonLine(line));
+    const text = toJsonLine(line);
+    run.pendingLines.push(text);
+    run.journal.add(line, text);
     return this.enqueue(async () => {
       await this.flushEverything();
       return this.statusOf(runId);
@@ -298,6 +304,7 @@ class FileRunStore implements RunStore {
 
   private async flushRun(id: string, run: ActiveRun, operation: StoreWriteFailure['operation']): Promise<void> {
     if (run.headerWritten && run.pendingLines.length === 0) return;
+    if (run.journal.isDue) return this.compactRun(id, run, operation);
     try {
       // Only before the first line or after a failure (the folder may have been removed): a mkdir per
       // sample would cost a thread-pool round trip every second for nothing.
@@ -309,6 +316,25 @@ class FileRunStore implements RunStore {
       run.writtenBytes += Buffer.byteLength(text, 'utf8');
       run.headerWritten = true;
       run.pendingLines = [];
+      run.suspect = false;
+      run.lastFailure = undefined;
+    } catch (error) {
+      run.suspect = true;
+      run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error), path: this.partialPath(id) });
+    }
+  }
+
+  /**
+   * Rewrites the partial file as header + downsampled samples (storage/journalCompaction.ts), pending
+   * lines included. The file is replaced whole, so a torn tail needs no repair.
+   */
+  private async compactRun(id: string, run: ActiveRun, operation: StoreWriteFailure['operation']): Promise<void> {
+    try {
+      // Lines appended while the file is written are not in it: they stay pending.
+      const included = run.pendingLines.length;
+      run.writtenBytes = await rewriteJournal(this.fs, this.partialPath(id), run.headerLine, run.journal);
+      run.headerWritten = true;
+      run.pendingLines = run.pendingLines.slice(included);
       run.suspect = false;
       run.lastFailure = undefined;
     } catch (error) {

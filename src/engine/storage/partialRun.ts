@@ -95,9 +95,21 @@ function averagePower(energy: ComponentEnergyKWh, durationSeconds: number): Comp
   return { cpu: watts(energy.cpu), gpu: watts(energy.gpu), ram: watts(energy.ram) };
 }
 
-function mean(values: readonly (number | undefined)[]): number | undefined {
-  const known = values.filter(isFiniteNumber);
-  return known.length > 0 ? known.reduce((sum, value) => sum + value, 0) / known.length : undefined;
+/**
+ * Mean over the run's intervals, as the sampler takes it: a sample that merges several (a compacted
+ * journal, journalCompaction.ts) counts for all of them.
+ */
+function mean(samples: readonly RunSample[], read: (sample: RunSample) => number | undefined): number | undefined {
+  let sum = 0;
+  let count = 0;
+  for (const sample of samples) {
+    const value = read(sample);
+    if (!isFiniteNumber(value)) continue;
+    const weight = isFiniteNumber(sample.aggregatedSamples) && sample.aggregatedSamples > 0 ? sample.aggregatedSamples : 1;
+    sum += value * weight;
+    count += weight;
+  }
+  return count > 0 ? sum / count : undefined;
 }
 
 const ZERO_ENERGY: ComponentEnergyKWh = { cpu: 0, gpu: 0, ram: 0 };
@@ -115,7 +127,7 @@ export function buildInterruptedRecord(header: RunHeader, lines: readonly Partia
   const taskEnergyKWh = last?.totals.taskEnergyKWh ?? ZERO_ENERGY;
   const trackedEnergyKWh = header.trackingMode === 'machine' ? machineEnergyKWh : taskEnergyKWh;
   const samples = lines.map((line) => line.sample);
-  const ramUsedGiB = mean(samples.map((sample) => sample.ramUsedGiB));
+  const ramUsedGiB = mean(samples, (sample) => sample.ramUsedGiB);
   const ramTotalGiB = header.machine.ramTotalGiB;
   return {
     ...header,
@@ -129,8 +141,8 @@ export function buildInterruptedRecord(header: RunHeader, lines: readonly Partia
     energyKWh: sumComponents(trackedEnergyKWh),
     emissionsKg: last?.totals.emissionsKg ?? 0,
     averagePowerWatts: averagePower(trackedEnergyKWh, durationSeconds),
-    cpuUtilizationPercent: mean(samples.map((sample) => sample.cpuUtilizationPercent)),
-    gpuUtilizationPercent: mean(samples.map((sample) => sample.gpuUtilizationPercent)),
+    cpuUtilizationPercent: mean(samples, (sample) => sample.cpuUtilizationPercent),
+    gpuUtilizationPercent: mean(samples, (sample) => sample.gpuUtilizationPercent),
     ramUtilizationPercent: ramUsedGiB !== undefined && ramTotalGiB > 0 ? (ramUsedGiB / ramTotalGiB) * 100 : undefined,
     ramUsedGiB,
     taskCpuSeconds: last?.totals.taskCpuSeconds,

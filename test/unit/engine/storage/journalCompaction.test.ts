@@ -22,7 +22,8 @@ function secondOf(n: number, previous: { energyKWh: number } = { energyKWh: 0 })
     timestampMs: DEFAULT_STARTED_AT_MS + n * 1_000, intervalMs: 1_000,
     machinePowerWatts: { cpu: watts, gpu: 0, ram: 0 }, taskPowerWatts: { cpu: watts, gpu: 0, ram: 0 },
     taskEnergyKWh: energyKWh, emissionsKg: energyKWh * 0.056,
-    cpuUtilizationPercent: 50, gpuUtilizationPercent: undefined, ramUsedGiB: 4, taskCpuShare: 0.5,
+    // 20 % for the first hour, 80 % after: a mean over samples that ignored what aggregates merge would be off.
+    cpuUtilizationPercent: n <= 3_600 ? 20 : 80, gpuUtilizationPercent: undefined, ramUsedGiB: 4, taskCpuShare: 0.5,
   };
   const energy = { cpu: energyKWh, gpu: 0, ram: 0 };
   return { sample, totals: { machineEnergyKWh: energy, machineIdleEnergyKWh: { cpu: 0, gpu: 0, ram: 0 }, taskEnergyKWh: energy, emissionsKg: energyKWh * 0.056, durationMs: n * 1_000 } };
@@ -101,6 +102,8 @@ describe('journal compaction', () => {
     assert.equal(record.emissionsKg, last.totals.emissionsKg);
     assert.equal(record.durationSeconds, seconds);
     assert.equal(record.endedAtMs, last.sample.timestampMs);
+    const meanUtilization = (3_600 * 20 + (seconds - 3_600) * 80) / seconds;
+    assert.ok(Math.abs((record.cpuUtilizationPercent ?? 0) - meanUtilization) < 1e-9, `${record.cpuUtilizationPercent} % recovered, ${meanUtilization} % measured`);
   });
 
   it('leaves the journal whole when a compaction fails (ENOSPC), and compacts on the next write', async () => {
