@@ -156,4 +156,16 @@ describe('webview hosts', () => {
     assert.deepEqual(surroundings.rejections, []);
     host.dispose();
   });
+
+  it('reads no file outside the store for a run id a webview names, whatever its path tricks', async () => {
+    const { host, panel } = openCarbonPanel(surroundings.tracker);
+    for (const runId of ['../../../../etc/passwd', '/etc/passwd', '..', 'runs/../../x', '%2e%2e%2fx', '\u0000']) {
+      panel.send({ type: 'selectRun', runId });
+    }
+    await settle();
+    assert.equal(panel.posted.filter((message) => (message as { type: string }).type === 'runDetails').length, 0);
+    assert.equal(fake.messages.filter((message) => /could not read run .*no run/i.test(message.text)).length, 6, JSON.stringify(fake.messages));
+    assert.deepEqual(surroundings.rejections, []);
+    host.dispose();
+  });
 });
