@@ -61,7 +61,9 @@ export async function runReportCommand(args: ReportArgs, engine: CarbonEngine, i
   }
   const outDir = resolve(io.cwd, args.outDir);
   await mkdir(outDir, { recursive: true });
-  const path = join(outDir, `${record.id}.${args.format}`);
+  // The id comes from the run file, which may be anyone's: it names a file inside outDir, never a path.
+  const fileName = record.id.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+  const path = join(outDir, `${fileName}.${args.format}`);
   await writeFile(path, text);
   io.stderr(`carbon-meter: wrote ${path}\n`);
   return 0;
