@@ -39,6 +39,8 @@ type Fetched = { readonly ok: true; readonly body: unknown } | { readonly ok: fa
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const MAX_REDIRECTS = 3;
+/** Visible ASCII only: what an HTTP header value can carry as is. */
+const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/;
 const isRedirect = (status: number): boolean => [301, 302, 303, 307, 308].includes(status);
 
 function redirectTarget(from: string, location: string | null): URL | undefined {
@@ -103,6 +105,10 @@ export function createElectricityMapsProvider(options: ElectricityMapsOptions): 
 
   async function get(path: string, params: Record<string, string>, zone: string): Promise<Fetched> {
     if (!options.apiKey) return { ok: false, failure: { kind: 'no-key', message: 'no API key is set.' } };
+    // fetch would refuse such a header with an error that quotes its value, the key.
+    if (!HEADER_SAFE_KEY.test(options.apiKey)) {
+      return { ok: false, failure: { kind: 'unauthorized', message: 'the API key holds a space, a line break or a non-ASCII character, which no HTTP header can carry; set it again.' } };
+    }
     let url = `${base}${path}?${new URLSearchParams({ ...params, emissionFactorType: factor }).toString()}`;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);

@@ -68,6 +68,15 @@ describe('the Electricity Maps key never leaks', () => {
     });
   }
 
+  it('sends no key that no HTTP header can carry, and quotes none of it (fetch\'s own error would)', async () => {
+    for (const bad of [`${KEY}\nX-Other: 1`, `${KEY}€`, `${KEY}\u0000`, `${KEY} ${KEY}`]) {
+      const result = await createElectricityMapsProvider({ apiKey: bad, baseUrl: server.url }).latest('FR');
+      assert.ok(!result.ok && result.failure.kind === 'unauthorized', JSON.stringify(result));
+      assert.ok(!leaksKey(JSON.stringify(result)));
+    }
+    assert.deepEqual(server.requests, []);
+  });
+
   it('keeps it out of a network failure', async () => {
     const result = await provider(`http://127.0.0.1:${await closedPort()}`).latest('FR');
     assert.ok(!result.ok && result.failure.kind === 'network');
