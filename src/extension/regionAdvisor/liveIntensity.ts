@@ -31,6 +31,9 @@ export class LiveIntensity {
       password: true,
       ignoreFocusOut: true,
       placeHolder: 'Electricity Maps auth token',
+      // The provider refuses such a key before any request; say so while it is typed.
+      validateInput: (value) => (value.trim() === '' || /^[\x21-\x7e]+$/.test(value.trim())
+        ? undefined : 'An Electricity Maps key has no spaces, line breaks or non-ASCII characters.'),
     });
     if (key === undefined) return;
     const trimmed = key.trim();

@@ -85,6 +85,8 @@ function createState() {
     executedCommands: [] as string[],
     executedTasks: [] as unknown[],
     fetchTasksCalls: 0,
+    /** The options of each input box shown, to check what it asks and validates. */
+    inputBoxes: [] as unknown[],
     panels: [] as FakeWebviewPanel[],
     commands: new Map<string, (...args: unknown[]) => unknown>(),
     secrets: new Map<string, string>(),
@@ -127,7 +129,10 @@ export const window = {
   showInformationMessage: record('info'),
   showErrorMessage: record('error'),
   showQuickPick: async () => fake.answer,
-  showInputBox: async () => fake.answer,
+  showInputBox: async (options: unknown) => {
+    fake.inputBoxes.push(options);
+    return fake.answer;
+  },
   setStatusBarMessage: () => ({ dispose: () => undefined }),
   createWebviewPanel: (viewType: string, _title: string, _column: number, options: FakeWebviewPanel['options']) => {
     const disposeEmitter = new EventEmitter<void>();

@@ -95,6 +95,10 @@ describe('the Electricity Maps key lives only in SecretStorage (extension) or th
     reply = { status: 401, body: '{}' };
     const texts = await extensionTexts(true);
     assert.equal(fake.secrets.get(ELECTRICITY_MAPS_SECRET), KEY);
+    const box = fake.inputBoxes[0] as { password: boolean; validateInput(value: string): string | undefined };
+    assert.equal(box.password, true, 'the key is typed like a password, never shown');
+    assert.deepEqual([box.validateInput(KEY), box.validateInput(''), typeof box.validateInput(`${KEY} x`), typeof box.validateInput(`${KEY}€`)],
+      [undefined, undefined, 'string', 'string']);
     for (const text of texts) assert.ok(!text.includes(KEY), text.slice(0, 300));
   });
 
