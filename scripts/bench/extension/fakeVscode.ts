@@ -123,6 +123,8 @@ export const window = {
 };
 
 export const workspace = {
+  isTrusted: true,
+  onDidGrantWorkspaceTrust: noEvent,
   workspaceFolders: undefined,
   getConfiguration: () => ({
     get: (key: string) => bench.settings.get(key),
