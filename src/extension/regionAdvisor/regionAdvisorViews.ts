@@ -5,6 +5,7 @@
 import type { CloudRegion, CountryIntensity } from '../../engine/intensity/intensityTable';
 import { describeEstimate, RankedRegion, RegionFilters, RegionRanking } from '../../engine/intensity/regionRanking';
 import { formatEmissions, formatEnergy, formatPue, formatSignificant } from '../../engine/reports/formatQuantities';
+import { escapeMarkdown, markdownCodeSpan } from '../../engine/reports/markdownReport';
 import {
   AdvisorFiltersView, AdvisorHostToPanelMessage, AdvisorOriginView, AdvisorRunView, CountryChoiceView, ExcludedRegionView,
   MAX_CHOICES, MAX_COUNTRY_CHOICES, MAX_DISTANCE_KM, MAX_ID_LENGTH, MAX_REGION_ROWS, MAX_TEXT_LENGTH, RegionRowView, regionKey,
@@ -193,8 +194,9 @@ export function regionSummaryMarkdown(input: {
   const { run, origin, rows, filters } = input;
   const shown = rows.slice(0, input.limit ?? 5);
   const lines = [
-    `**Where would this run emit least?** Run \`${run.command.replace(/`/g, "'")}\` used ${formatEnergy(run.energyKWh)} at the components; `
-      + `here (${origin.label}, ${formatSignificant(origin.gridIntensityGramsPerKWh)} g/kWh × PUE ${formatPue(origin.pue)}) it emitted ${formatEmissions(origin.emissionsKg)}.`,
+    // The command is the user's own text: a code span that no backtick or line break in it can end.
+    `**Where would this run emit least?** Run ${markdownCodeSpan(run.command)} used ${formatEnergy(run.energyKWh)} at the components; `
+      + `here (${escapeMarkdown(origin.label)}, ${formatSignificant(origin.gridIntensityGramsPerKWh)} g/kWh × PUE ${formatPue(origin.pue)}) it emitted ${formatEmissions(origin.emissionsKg)}.`,
     '',
     '| # | Region | Name | CO₂e | Saving | g/kWh | PUE | Data |',
     '|---|---|---|---|---|---|---|---|',
@@ -208,7 +210,7 @@ export function regionSummaryMarkdown(input: {
   return `${lines.join('\n')}\n`;
 }
 
-/** Text for a Markdown table cell: no pipes or line breaks. */
+/** Text for a Markdown table cell: nothing in it becomes a tag, a link or a new cell, and no line break. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+  return escapeMarkdown(text.replace(/\s+/g, ' '));
 }

@@ -100,6 +100,21 @@ describe('Region Advisor views', () => {
     assert.doesNotThrow(() => rankRegions(regions, { energyKWh: 1, origin: ORIGIN }, engineFilters(usableFilters(asked, regions, false))));
   });
 
+  it('keeps the user\'s command and names from becoming Markdown in the summary: no tag, link, new paragraph or cell', () => {
+    const hostile = 'x`\n\n<img src=x onerror=alert(1)>\n# [a](javascript:1) | b';
+    const markdown = regionSummaryMarkdown({
+      run: { ...RUN, command: hostile }, origin: { ...ORIGIN, label: hostile, emissionsKg: 0.8, coordinatesSource: undefined }, filters: NO_FILTERS,
+      rows: [buildRow({ displayName: hostile })],
+    });
+    const [paragraph, blank] = markdown.split('\n');
+    assert.equal(blank, '', 'the sentence stays one paragraph');
+    assert.ok(paragraph?.includes('``'), 'the command sits in a code span longer than its backtick');
+    const withoutCode = markdown.replace(/``.*?``/g, '');
+    assert.doesNotMatch(withoutCode, /(^|[^\\])[<[|]img|(^|[^\\])\[a\]/);
+    assert.equal(markdown.split('\n').filter((line) => line.startsWith('|')).length, 3, 'header, rule and one row');
+    assert.ok(markdown.includes('\\<img src=x onerror=alert(1)\\>'));
+  });
+
   it('writes the quick pick item: provider:region and name, emissions and saving, data year and source', () => {
     const texts = regionPickTexts(buildRow());
     assert.equal(texts.label, 'gcp:europe-west6  Zürich');
