@@ -79,6 +79,7 @@ export interface FakeWebviewPanel {
 function createState() {
   return {
     isTrusted: true,
+    workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
     /** By full key, e.g. `carbonMeter.storageLocation`. */
     settings: new Map<string, SettingLayers>(),
     messages: [] as { level: 'info' | 'warning' | 'error'; text: string }[],
@@ -179,7 +180,9 @@ export const workspace = {
     return fake.isTrusted;
   },
   onDidGrantWorkspaceTrust: (listener: () => void) => fake.onDidGrantWorkspaceTrust.event(listener),
-  workspaceFolders: undefined,
+  get workspaceFolders(): { uri: Uri; name: string; index: number }[] | undefined {
+    return fake.workspaceFolders;
+  },
   getConfiguration: (section: string) => {
     const layers = (key: string): SettingLayers => fake.settings.get(`${section}.${key}`) ?? {};
     return {

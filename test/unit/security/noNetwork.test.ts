@@ -1,13 +1,13 @@
 import '../extension/useFakeVscode';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CarbonEngine } from '../../../src/engine/engine';
 import { activate, deactivate } from '../../../src/extension/extension';
 import { ELECTRICITY_MAPS_SECRET } from '../../../src/extension/regionAdvisor/liveIntensity';
-import { fake, fakeContext } from '../extension/fakeVscode';
+import { fake, fakeContext, Uri } from '../extension/fakeVscode';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 const PRELOAD = join(REPO_ROOT, 'test/fixtures/recordConnections.cjs');
@@ -100,8 +100,14 @@ describe('no network call unless the user turned live data on', () => {
    * Activates the extension over the fake vscode with a key stored and France as the location (it has an
    * Electricity Maps zone), tracks a task, opens the panel and the Region Advisor; returns the attempts.
    */
-  async function exerciseExtension(liveIntensity: { workspaceValue?: boolean; globalValue?: boolean }): Promise<{ api: string; target: string }[]> {
+  async function exerciseExtension(liveIntensity: { workspaceValue?: boolean; globalValue?: boolean }, workspace?: { trusted: boolean; file: object }): Promise<{ api: string; target: string }[]> {
     fake.reset();
+    if (workspace) {
+      const folder = mkdtempSync(join(directory, 'folder-'));
+      writeFileSync(join(folder, '.carbon-meter.json'), JSON.stringify(workspace.file));
+      fake.workspaceFolders = [{ uri: Uri.file(folder), name: 'folder', index: 0 }];
+      fake.isTrusted = workspace.trusted;
+    }
     fake.secrets.set(ELECTRICITY_MAPS_SECRET, 'em-key-never-sent');
     fake.settings.set('carbonMeter.liveIntensity', { defaultValue: false, ...liveIntensity });
     fake.settings.set('carbonMeter.nvidiaSmiPath', { defaultValue: FAKE_NVIDIA_SMI });
@@ -143,6 +149,11 @@ describe('no network call unless the user turned live data on', () => {
   it('the extension activates, tracks a task, opens both panels and ranks regions without a connection, a stored key and a workspace\'s liveIntensity notwithstanding', async () => {
     assert.deepEqual(await exerciseExtension({ workspaceValue: true }), []);
     assert.deepEqual(await exerciseExtension({}), []);
+  });
+
+  it('makes no connection for an untrusted workspace whose .carbon-meter.json names a Pushgateway', async () => {
+    const file = { country: 'FR', pushgateway: { url: 'http://127.0.0.1:9/', readableHost: true } };
+    assert.deepEqual(await exerciseExtension({ workspaceValue: true }, { trusted: false, file }), []);
   });
 
   it('asks Electricity Maps only once the user turned live data on (the request is refused here, never sent)', async () => {
