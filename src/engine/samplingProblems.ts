@@ -7,7 +7,15 @@ export type FailureCounted = 'held' | 'dropped' | 'corrected';
 interface ReportedState {
   readonly counted: FailureCounted;
   readonly sinceMs: number;
+  /** Whether the user was told of this episode. */
+  readonly reported: boolean;
 }
+
+/**
+ * A failure is reported once it has lasted this long: a stream restarted at the next interval, or a counter
+ * that missed one update, is no news for the user (each failed reading still goes to `onDidFailSource`).
+ */
+export const FAILURE_REPORT_DELAY_MS = 3_000;
 
 /**
  * A source's corrected readings (counter resets) are reported at most once per this span: one suspend gives one
@@ -19,9 +27,9 @@ export const CORRECTION_REPORT_SPAN_MS = 600_000;
 export const RECENT_PROBLEM_COUNT = 20;
 
 /**
- * Turns the failures of each tick into the few lines a user should see: when a source starts failing, when its
- * held power is given up, when it recovers, and corrections. A source failing at every tick gives one line for the
- * episode, not one per tick (`onDidFailSource` still has each).
+ * Turns the failures of each tick into the few lines a user should see: when a source has been failing for
+ * {@link FAILURE_REPORT_DELAY_MS}, when its held power is given up, when it recovers, and corrections. A source
+ * failing at every tick gives one line for the episode, not one per tick (`onDidFailSource` still has each).
  */
 export class SamplingProblemLog {
   private readonly failing = new Map<PowerSource, ReportedState>();
@@ -49,12 +57,15 @@ export class SamplingProblemLog {
       return [`${name}: ${message}`];
     }
     const before = this.failing.get(source);
-    if (before?.counted === counted) return [];
-    this.failing.set(source, { counted, sinceMs: before?.sinceMs ?? atMs });
+    if (before?.counted === counted && before.reported) return [];
+    const sinceMs = before?.sinceMs ?? atMs;
+    const reported = atMs - sinceMs >= FAILURE_REPORT_DELAY_MS;
+    this.failing.set(source, { counted, sinceMs, reported });
+    if (!reported) return [];
     // Driver messages end in a full stop; the line goes on after them.
     message = message.replace(/[.\s]+$/, '');
     if (counted === 'held') return [`${name} failed: ${message}; counting its last good power (${formatWatts(heldWatts)} W) meanwhile`];
-    return before
+    return before?.reported
       ? [`${name} has failed for ${formatSeconds(atMs - before.sinceMs)}: ${message}; its power is no longer counted until it recovers`]
       : [`${name} failed: ${message}; no good reading to hold, its power is not counted until it recovers`];
   }
@@ -62,8 +73,8 @@ export class SamplingProblemLog {
   /** A line when `source` read well again after failing. */
   recovered(source: PowerSource, atMs: number): string[] {
     const before = this.failing.get(source);
-    if (!before) return [];
     this.failing.delete(source);
+    if (!before?.reported) return [];
     return [`${source.component.toUpperCase()} source ${source.id} reads again after ${formatSeconds(atMs - before.sinceMs)}`];
   }
 

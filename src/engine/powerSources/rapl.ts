@@ -30,11 +30,12 @@ export interface RaplSourceOptions {
 }
 
 /**
- * A counter that has not moved over this many reads, spanning at least {@link STALL_MIN_MS}, while the CPU was
- * busy, is stuck: a live package counter moves every millisecond or so, even at idle.
+ * A counter that has not moved for this long while the CPU was busy fails the reading: a live package counter
+ * moves every millisecond or so, even at idle. The sampler then holds the last good power, and takes it back
+ * from the counter's next step, which covers the whole stall if the counter only paused. Shorter spans (the
+ * few milliseconds another run's start closes) may legitimately show no step.
  */
-export const STALL_READS = 3;
-export const STALL_MIN_MS = 2_500;
+export const STALL_MIN_MS = 500;
 
 /** How long a probe waits before reading a counter that read 0 once more: a package counter moves every ~1 ms. */
 export const ZERO_RECHECK_MS = 50;
@@ -143,8 +144,8 @@ export function createRaplSource(options: RaplSourceOptions): PowerSource {
 }
 
 /**
- * Follows how long a counter has shown the same value; returns why it is stuck once it has not moved for
- * {@link STALL_READS} reads over {@link STALL_MIN_MS} while the CPU was busy (or its load is unknown).
+ * Follows how long a counter has shown the same value; returns why its energy is unknown once it has not moved
+ * for {@link STALL_MIN_MS} while the CPU was busy (or its load is unknown).
  */
 function trackStall(counter: ZoneCounter, valueMicrojoules: number, readMs: number, busyTicks: number | undefined): string | undefined {
   if (counter.lastMicrojoules === undefined || valueMicrojoules !== counter.lastMicrojoules) {
@@ -156,10 +157,10 @@ function trackStall(counter: ZoneCounter, valueMicrojoules: number, readMs: numb
   unmoved.busyTicksAtStart ??= busyTicks;
   const spanMs = readMs - unmoved.sinceMs;
   const busy = busyTicks === undefined || unmoved.busyTicksAtStart === undefined || busyTicks > unmoved.busyTicksAtStart;
-  if (unmoved.reads < STALL_READS || spanMs < STALL_MIN_MS || !busy) return undefined;
+  if (spanMs < STALL_MIN_MS || !busy) return undefined;
   const zero = valueMicrojoules === 0 ? ' and reads 0' : '';
-  return `RAPL ${counter.zone.name} (${counter.zone.zoneId}) energy_uj has not moved for ${unmoved.reads} reads ` +
-    `(${(spanMs / 1000).toFixed(1)} s) while the CPU was busy${zero}: the counter is stuck, its energy is unknown`;
+  return `RAPL ${counter.zone.name} (${counter.zone.zoneId}) energy_uj has not moved for ${(spanMs / 1000).toFixed(1)} s ` +
+    `(${unmoved.reads} read${unmoved.reads > 1 ? 's' : ''}) while the CPU was busy${zero}: its energy is unknown until it moves`;
 }
 
 async function setUpCounters(sysfsRoot: string, component: 'cpu' | 'ram', readTextFile: ReadTextFile): Promise<Setup> {

@@ -126,25 +126,26 @@ describe('MachineSampler with odd sources and clocks', () => {
     await machine.sampleNow();
   });
 
-  it('reports a source that recovers, and counts nothing for one that never read well', async () => {
-    const flaky = scriptedSource('gpu', [{ powerWatts: 20 }, { powerWatts: 20 }, new Error('EIO'), { powerWatts: 30 }], 'nvidia-smi');
+  it('reports a source that failed for 3 s and recovers, and counts nothing for one that never read well', async () => {
+    const eio = new Error('EIO');
+    const flaky = scriptedSource('gpu', [{ powerWatts: 20 }, { powerWatts: 20 }, eio, eio, eio, eio, { powerWatts: 30 }], 'nvidia-smi');
     const never = scriptedSource('cpu', [new Error('EACCES')]);
     const { machine, run, problems } = machineOf({ cpu: never, gpu: [flaky] });
     await run.start();
     const samples = [];
-    for (let second = 1; second <= 3; second++) {
+    for (let second = 1; second <= 6; second++) {
       nowMs = second * 1_000;
       samples.push(await run.sampleNow());
     }
-    assert.deepEqual(samples.map((sample) => [sample.machinePowerWatts.cpu, sample.machinePowerWatts.gpu]), [[0, 20], [0, 20], [0, 30]]);
+    assert.deepEqual(samples.map((sample) => [sample.machinePowerWatts.cpu, sample.machinePowerWatts.gpu]), [[0, 20], [0, 20], [0, 20], [0, 20], [0, 20], [0, 30]]);
     assert.deepEqual(problems, [
       'CPU source rapl failed: EACCES; no good reading to hold, its power is not counted until it recovers',
       'GPU source nvidia-smi failed: EIO; counting its last good power (20 W) meanwhile',
-      'GPU source nvidia-smi reads again after 1 s',
+      'GPU source nvidia-smi reads again after 4 s',
     ]);
     // Kept for a diagnostics page, with the wall-clock time they were reported at.
     assert.deepEqual(machine.recentProblems.map(({ atMs, message }) => [atMs, message]), [
-      [1e12, problems[0]], [1e12 - 2_000, problems[1]], [1e12 - 3_000, problems[2]],
+      [1e12 - 3_000, problems[0]], [1e12 - 5_000, problems[1]], [1e12 - 6_000, problems[2]],
     ]);
   });
 
