@@ -9,9 +9,9 @@ import { isAtomicWriteTempFile, writeFileAtomic } from './storage/atomicWrite';
 import { rewriteJournal, SampleJournal } from './storage/journalCompaction';
 import { toJsonLine } from './storage/jsonLines';
 import {
-  buildInterruptedRecord, parsePartialRun, PartialHeaderLine, PartialSampleLine, pickTotals, RunHeader, RunTotalsSoFar,
+  buildInterruptedRecord, parsePartialRun, PartialHeaderLine, PartialSampleLine, PartialWriter, pickTotals, RunHeader, RunTotalsSoFar,
 } from './storage/partialRun';
-import { isProcessAlive as defaultIsProcessAlive } from './storage/processAlive';
+import { isProcessAlive as defaultIsProcessAlive, ProcessIdentity, readProcessIdentity } from './storage/processAlive';
 import { checkRunRecord } from './storage/recordShape';
 import { errorCode, errorMessage, nodeFileSystem, StoreFileSystem } from './storage/storeFileSystem';
 
@@ -23,6 +23,8 @@ export interface RunStoreOptions {
   readonly hostname?: string;
   readonly pid?: number;
   readonly isProcessAlive?: (pid: number) => boolean;
+  /** Boot id and start time of a process on this host; tests fake a reused pid or a reboot with it. */
+  readonly identifyProcess?: (pid: number) => ProcessIdentity;
   /**
    * A partial file written by another host (a shared home directory) cannot be checked for a live
    * writer; it is recovered only after it has not changed for this long.
@@ -183,7 +185,7 @@ class FileRunStore implements RunStore {
   readonly onDidFail: Event<StoreWriteFailure> = this.failureEmitter.event;
 
   private readonly fs: StoreFileSystem;
-  private readonly writer: { pid: number; hostname: string };
+  private readonly writer: PartialWriter;
   /** `<host hash>-<pid>` of this process, in the names of the journals it claims for recovery. */
   private readonly claimTag: string;
   private readonly active = new Map<string, ActiveRun>();
@@ -196,7 +198,8 @@ class FileRunStore implements RunStore {
   constructor(private readonly options: RunStoreOptions) {
     this.runsDirectory = join(options.directory, 'runs');
     this.fs = options.fileSystem ?? nodeFileSystem;
-    this.writer = { pid: options.pid ?? process.pid, hostname: options.hostname ?? osHostname() };
+    const pid = options.pid ?? process.pid;
+    this.writer = { pid, hostname: options.hostname ?? osHostname(), ...this.identify(pid) };
     this.claimTag = `${hostTagOf(this.writer.hostname)}-${this.writer.pid}`;
   }
 
@@ -258,7 +261,12 @@ class FileRunStore implements RunStore {
   }
 
   async readRun(idOrPrefix: string): Promise<RunRecord> {
-    const ids = new Set([...(await this.finalIdsOnDisk()), ...this.pendingFinals.keys()]);
+    // A record storage refused is still readable from memory while the folder cannot be listed.
+    const onDisk = await this.finalIdsOnDisk().catch((error: unknown) => {
+      if (this.pendingFinals.has(idOrPrefix)) return [];
+      throw error;
+    });
+    const ids = new Set([...onDisk, ...this.pendingFinals.keys()]);
     const matches = ids.has(idOrPrefix) ? [idOrPrefix] : [...ids].filter((id) => id.startsWith(idOrPrefix)).sort();
     const [id] = matches;
     if (idOrPrefix === '' || id === undefined) throw new RunLookupError('unknown', idOrPrefix, []);
@@ -563,9 +571,18 @@ class FileRunStore implements RunStore {
     return !(this.options.isProcessAlive ?? defaultIsProcessAlive)(pid);
   }
 
-  private async writerMayBeAlive(writer: { pid: number; hostname: string }, file: string): Promise<boolean> {
+  private identify(pid: number): ProcessIdentity {
+    return (this.options.identifyProcess ?? readProcessIdentity)(pid);
+  }
+
+  private async writerMayBeAlive(writer: PartialWriter, file: string): Promise<boolean> {
     if (writer.hostname === this.writer.hostname) {
-      return (this.options.isProcessAlive ?? defaultIsProcessAlive)(writer.pid);
+      // Written before the last reboot: whoever has that pid now is someone else.
+      if (writer.bootId !== undefined && this.writer.bootId !== undefined && writer.bootId !== this.writer.bootId) return false;
+      if (!(this.options.isProcessAlive ?? defaultIsProcessAlive)(writer.pid)) return false;
+      // The pid is alive; it is the writer only if it started when the writer did.
+      const startTicks = writer.startTicks === undefined ? undefined : this.identify(writer.pid).startTicks;
+      return startTicks === undefined || startTicks === writer.startTicks;
     }
     const nowMs = (this.options.nowMs ?? Date.now)();
     const { mtimeMs } = await this.fs.stat(file);

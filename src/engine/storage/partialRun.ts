@@ -23,6 +23,9 @@ export interface RunTotalsSoFar {
 export interface PartialWriter {
   readonly pid: number;
   readonly hostname: string;
+  /** Absent in journals of older versions and where /proc does not exist. */
+  readonly bootId?: string;
+  readonly startTicks?: number;
 }
 
 /** First line of `<id>.partial.jsonl`. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunStore, RunLookupError, RunStore, RunStoreOptions, StoreWriteFailure } from '../../../src/engine/runStore';
 import { parseEmissionsCsv } from '../../../src/engine/reports/csvReport';
+import { readProcessIdentity } from '../../../src/engine/storage/processAlive';
 import type { StoreFileSystem } from '../../../src/engine/storage/storeFileSystem';
 import { buildNthSample, buildRunHeader, buildRunRecord, buildTotalsSoFar } from '../../fixtures/buildRun';
 
@@ -64,7 +65,8 @@ describe('run store', () => {
     assert.ok(text.endsWith('\n'));
     const lines = partialLines(text);
     assert.equal(lines.length, 3);
-    assert.deepEqual(lines[0], { kind: 'header', writer: { pid: process.pid, hostname: HOST }, run: JSON.parse(JSON.stringify(header)) });
+    assert.deepEqual(lines[0], { kind: 'header', writer: { pid: process.pid, hostname: HOST, ...readProcessIdentity(process.pid) }, run: JSON.parse(JSON.stringify(header)) });
+    assert.equal(typeof (lines[0] as { writer: { startTicks?: unknown } }).writer.startTicks, 'number', 'Linux gives the start time');
     assert.deepEqual((lines[2] as { totals: unknown }).totals, buildTotalsSoFar(2));
   });
 
@@ -189,6 +191,20 @@ describe('run store', () => {
     assert.deepEqual(later.removedTempFiles, [dead]);
     assert.deepEqual(await readdir(runsDirectory), [live]);
     assert.deepEqual((await openStore().listRuns()).runs, []);
+  });
+
+  it('recovers a journal whose writer\'s pid now belongs to another process (PID reuse, or a reboot)', async () => {
+    const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+    const own = readProcessIdentity(process.pid);
+    const journal = (id: string, writer: object): string => line({ kind: 'header', writer: { pid: process.pid, hostname: HOST, ...writer }, run: buildRunHeader({ id }) })
+      + line({ kind: 'sample', sample: buildNthSample(1), totals: buildTotalsSoFar(1) });
+    await mkdir(runsDirectory, { recursive: true });
+    await writeFile(join(runsDirectory, 'reused-pid.partial.jsonl'), journal('reused-pid', { bootId: own.bootId, startTicks: (own.startTicks ?? 0) - 1 }));
+    await writeFile(join(runsDirectory, 'before-reboot.partial.jsonl'), journal('before-reboot', { bootId: 'another-boot', startTicks: own.startTicks }));
+    await writeFile(join(runsDirectory, 'really-alive.partial.jsonl'), journal('really-alive', own));
+    const report = await openStore().recoverInterrupted();
+    assert.deepEqual(report.recovered.map((run) => run.id).sort(), ['before-reboot', 'reused-pid']);
+    assert.deepEqual(report.stillRunning, ['really-alive']);
   });
 
   it('leaves alone the journal of a writer that is still alive on this host', async () => {
