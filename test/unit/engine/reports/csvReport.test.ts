@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  appendEmissionsCsv, EMISSIONS_CSV_COLUMNS, emissionsCsvFields, formatCodeCarbonTimestamp, parseEmissionsCsv,
+  appendEmissionsCsv, describeCsvAppendFailure, EMISSIONS_CSV_COLUMNS, emissionsCsvFields, formatCodeCarbonTimestamp, parseEmissionsCsv,
 } from '../../../../src/engine/reports/csvReport';
 import { buildRunRecord, DEFAULT_STARTED_AT_MS } from '../../../fixtures/buildRun';
 
@@ -208,6 +208,15 @@ describe('emissions.csv report', () => {
     const result = await appendEmissionsCsv(csvPath, buildRunRecord(), { nowMs: () => DEFAULT_STARTED_AT_MS });
     assert.deepEqual(await readFile(result.backupPath ?? ''), Buffer.alloc(4096));
     assert.equal(parseEmissionsCsv(await readFile(csvPath, 'utf8')).rows.length, 1);
+  });
+
+  it('explains a full or read-only disk when a row cannot be appended, and how to get the row back', () => {
+    const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC' });
+    assert.equal(describeCsvAppendFailure('/data/emissions.csv', 'abc', full),
+      'could not append run abc to /data/emissions.csv: the disk is full (ENOSPC). The run is kept in its JSON record; '
+      + 'once storage is back, `carbon-meter report abc --format csv` prints its row.');
+    const readOnly = Object.assign(new Error('EROFS: read-only file system, open'), { code: 'EROFS' });
+    assert.match(describeCsvAppendFailure('/data/emissions.csv', 'abc', readOnly), /: the file system is read-only \(EROFS\)\./);
   });
 
   it('parses quoted line breaks and CRLF line endings', () => {

@@ -59,7 +59,9 @@ describe('extension host killed with SIGKILL while a run is tracked', () => {
       assert.equal(record.emissionsKg, last.totals.emissionsKg);
       assert.ok(record.emissionsKg > 0);
       const lostMs = killedAtMs - record.endedAtMs;
-      assert.ok(lostMs >= 0 && lostMs <= INTERVAL_MS + 200, `${lostMs} ms between the last sample and the kill`);
+      // On a loaded machine the sampler's timer itself runs late; the journal's own intervals show by how much.
+    const longestIntervalMs = Math.max(INTERVAL_MS, ...record.samples.map((sample) => sample.intervalMs));
+    assert.ok(lostMs >= 0 && lostMs <= longestIntervalMs + 200, `${lostMs} ms between the last sample and the kill (longest interval ${longestIntervalMs} ms)`);
       assert.deepEqual(parseEmissionsCsv(readFileSync(join(storageDir, 'emissions.csv'), 'utf8')).rows.map((row) => row.run_id), [record.id]);
       assert.deepEqual(readdirSync(runs), [`${record.id}.json`]);
       assert.deepEqual(warnings, []);
