@@ -13,8 +13,11 @@ export interface WorkspaceConfig {
   readonly region?: string;
   readonly cloud?: string;
   readonly pue?: number;
-  readonly pushgateway?: { readonly url: string; readonly readableHost: boolean };
-  readonly readableIds?: boolean;
+  /**
+   * Where runs' metrics are pushed. Whether names or pseudonyms are sent is the user's own choice (a flag,
+   * the environment, a user setting), never the workspace's: a shared file must not reveal who ran what.
+   */
+  readonly pushgateway?: string;
 }
 
 export interface WorkspaceConfigReading {
@@ -26,7 +29,7 @@ export interface WorkspaceConfigReading {
 }
 
 /** Kept in step with schemas/carbon-meter.schema.json by a test. */
-export const WORKSPACE_CONFIG_KEYS = ['$schema', 'project', 'experiment', 'country', 'region', 'cloud', 'pue', 'pushgateway', 'readableIds'] as const;
+export const WORKSPACE_CONFIG_KEYS = ['$schema', 'project', 'experiment', 'country', 'region', 'cloud', 'pue', 'pushgateway'] as const;
 const MAX_NAME_LENGTH = 200;
 const MAX_PUE = 5;
 
@@ -53,13 +56,6 @@ export function parseWorkspaceConfig(value: unknown, path: string): { config: Wo
     ignore(key, maxLength === Number.POSITIVE_INFINITY ? 'a non-empty string' : `a non-empty string of at most ${maxLength} characters`);
     return undefined;
   };
-  const flag = (key: string): boolean | undefined => {
-    const raw = record[key];
-    if (raw === undefined) return undefined;
-    if (typeof raw === 'boolean') return raw;
-    ignore(key, 'true or false');
-    return undefined;
-  };
 
   for (const key of Object.keys(record)) {
     if ((WORKSPACE_CONFIG_KEYS as readonly string[]).includes(key)) continue;
@@ -80,26 +76,12 @@ export function parseWorkspaceConfig(value: unknown, path: string): { config: Wo
     if (typeof pue === 'number' && Number.isFinite(pue) && pue >= 1 && pue <= MAX_PUE) config.pue = pue;
     else ignore('pue', `a number from 1 to ${MAX_PUE}`);
   }
-  config.pushgateway = parsePushgateway(record.pushgateway, () => ignore('pushgateway', 'an http(s) URL or { "url": …, "readableHost": … }'));
-  config.readableIds = flag('readableIds');
+  const pushgateway = text('pushgateway');
+  if (pushgateway !== undefined && !/^https?:\/\/\S+$/.test(pushgateway)) ignore('pushgateway', 'an http:// or https:// URL');
+  else config.pushgateway = pushgateway;
 
   const defined = Object.fromEntries(Object.entries(config).filter(([, field]) => field !== undefined)) as WorkspaceConfig;
   return { config: defined, warnings };
-}
-
-function parsePushgateway(raw: unknown, ignore: () => void): WorkspaceConfig['pushgateway'] {
-  if (raw === undefined) return undefined;
-  const isHttpUrl = (candidate: unknown): candidate is string => typeof candidate === 'string' && /^https?:\/\/\S+$/.test(candidate.trim());
-  if (isHttpUrl(raw)) return { url: raw.trim(), readableHost: false };
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const fields = raw as Record<string, unknown>;
-    const extra = Object.keys(fields).filter((key) => key !== 'url' && key !== 'readableHost');
-    if (isHttpUrl(fields.url) && (fields.readableHost === undefined || typeof fields.readableHost === 'boolean') && extra.length === 0) {
-      return { url: fields.url.trim(), readableHost: fields.readableHost === true };
-    }
-  }
-  ignore();
-  return undefined;
 }
 
 /** Reads `<directory>/.carbon-meter.json`; a missing file is normal, a broken one gives warnings. */

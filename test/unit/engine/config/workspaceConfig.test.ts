@@ -32,25 +32,27 @@ describe('workspaceConfig (.carbon-meter.json)', () => {
     await writeFile(join(directory, '.carbon-meter.json'), JSON.stringify({
       $schema: './node_modules/carbon-meter/schemas/carbon-meter.schema.json',
       project: 'shop', experiment: 'baseline', country: 'FRA', region: 'IDF', cloud: 'gcp:europe-west1', pue: 1.2,
-      pushgateway: { url: 'http://gw:9091', readableHost: true }, readableIds: false,
+      pushgateway: 'http://gw:9091',
     }));
     const reading = readWorkspaceConfig(directory);
     assert.deepEqual(reading.warnings, []);
     assert.equal(reading.found, true);
     assert.deepEqual(reading.config, {
       project: 'shop', experiment: 'baseline', country: 'FRA', region: 'IDF', cloud: 'gcp:europe-west1', pue: 1.2,
-      pushgateway: { url: 'http://gw:9091', readableHost: true }, readableIds: false,
+      pushgateway: 'http://gw:9091',
     });
   });
 
-  it('takes a plain URL for the Pushgateway, the host then hashed', () => {
-    assert.deepEqual(parseWorkspaceConfig({ pushgateway: 'https://gw.example:9091' }, 'f').config, { pushgateway: { url: 'https://gw.example:9091', readableHost: false } });
+  it('leaves the choice of readable names to the user: the file cannot turn them on', () => {
+    const { config, warnings } = parseWorkspaceConfig({ pushgateway: { url: 'http://gw:9091', readableHost: true }, readableIds: true }, 'f');
+    assert.deepEqual(config, {});
+    assert.equal(warnings.length, 2);
   });
 
   it('drops each wrong field with a warning naming it, and keeps the rest', () => {
-    const { config, warnings } = parseWorkspaceConfig({ project: 'ok', pue: 0.5, cloud: 'europe-west1', experiment: 7, pushgateway: 'ftp://x', readableIds: 'yes' }, '/w/.carbon-meter.json');
+    const { config, warnings } = parseWorkspaceConfig({ project: 'ok', pue: 0.5, cloud: 'europe-west1', experiment: 7, pushgateway: 'ftp://x' }, '/w/.carbon-meter.json');
     assert.deepEqual(config, { project: 'ok' });
-    assert.equal(warnings.length, 5);
+    assert.equal(warnings.length, 4);
     assert.ok(warnings.some((warning) => warning.includes('"pue"') && warning.includes('0.5') && warning.includes('from 1 to 5')));
     assert.ok(warnings.every((warning) => warning.includes('/w/.carbon-meter.json')));
   });
@@ -81,7 +83,7 @@ describe('workspaceConfig (.carbon-meter.json)', () => {
           if (config[key] !== undefined) assert.equal(typeof config[key], 'string');
         }
         if (config.pue !== undefined) assert.ok(config.pue >= 1 && config.pue <= 5);
-        if (config.pushgateway !== undefined) assert.match(config.pushgateway.url, /^https?:\/\//);
+        if (config.pushgateway !== undefined) assert.match(config.pushgateway, /^https?:\/\//);
       }
     }), { numRuns: 300 });
   });
