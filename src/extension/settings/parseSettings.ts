@@ -23,6 +23,10 @@ export interface CarbonMeterSettings {
   readonly trackingMode: TrackingMode;
   /** Ask Electricity Maps for here's intensity now; only with a key in SecretStorage. */
   readonly liveIntensity: boolean;
+  /** Prometheus Pushgateway that receives each finished run's metrics; undefined pushes nothing. */
+  readonly pushgatewayUrl: string | undefined;
+  /** Store and push the user's and host's names as they are instead of pseudonyms. */
+  readonly readableIds: boolean;
 }
 
 /** The raw values, keyed by the name after `carbonMeter.` (e.g. `pue`). */
@@ -56,6 +60,8 @@ export const DEFAULT_SETTINGS: CarbonMeterSettings = {
   nvidiaSmiPath: DEFAULT_NVIDIA_SMI_PATH,
   trackingMode: 'process',
   liveIntensity: false,
+  pushgatewayUrl: undefined,
+  readableIds: false,
 };
 
 /** Parses every `carbonMeter.*` value; a bad value costs one warning, never an exception. */
@@ -75,6 +81,8 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
     nvidiaSmiPath: parseNvidiaSmiPath(raw.nvidiaSmiPath, warn),
     trackingMode: parseTrackingMode(raw.trackingMode, warn),
     liveIntensity: parseLiveIntensity(raw.liveIntensity, warn),
+    pushgatewayUrl: parsePushgatewayUrl(raw.pushgatewayUrl, warn),
+    readableIds: parseReadableIds(raw.readableIds, warn),
   };
   return { settings, warnings };
 }
@@ -140,6 +148,23 @@ export function parseLiveIntensity(value: unknown, warn: Warn): boolean {
   if (isUnset(value)) return false;
   if (typeof value === 'boolean') return value;
   warn(rejected('liveIntensity', 'true or false', 'false (no network)', value));
+  return false;
+}
+
+// The same rule as the workspace file's "pushgateway" (src/engine/config/workspaceConfig.ts).
+const HTTP_URL_PATTERN = /^https?:\/\/\S+$/;
+
+export function parsePushgatewayUrl(value: unknown, warn: Warn): string | undefined {
+  const text = parseOptionalText('pushgatewayUrl', value, 'an http:// or https:// URL', warn, 'no Pushgateway');
+  if (text === undefined || HTTP_URL_PATTERN.test(text)) return text;
+  warn(rejected('pushgatewayUrl', 'an http:// or https:// URL', 'no Pushgateway', value));
+  return undefined;
+}
+
+export function parseReadableIds(value: unknown, warn: Warn): boolean {
+  if (isUnset(value)) return false;
+  if (typeof value === 'boolean') return value;
+  warn(rejected('readableIds', 'true or false', 'false (pseudonyms)', value));
   return false;
 }
 

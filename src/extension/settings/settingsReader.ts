@@ -3,22 +3,26 @@ import { DisposableObject } from '../disposableObject';
 import { CarbonMeterSettings, parseSettings, RawSettings } from './parseSettings';
 
 const SECTION = 'carbonMeter';
-const KEYS = ['country', 'region', 'cloud', 'pue', 'samplingIntervalMs', 'autoTrackTasks', 'storageLocation', 'nvidiaSmiPath', 'trackingMode', 'liveIntensity'] as const;
+const KEYS = [
+  'country', 'region', 'cloud', 'pue', 'samplingIntervalMs', 'autoTrackTasks', 'storageLocation', 'nvidiaSmiPath', 'trackingMode', 'liveIntensity',
+  'pushgatewayUrl', 'readableIds',
+] as const;
 type SettingKey = typeof KEYS[number];
 
 /**
  * Read from the user's own settings only, whatever a workspace says, even a trusted one: an executable
- * to run, and the switch that lets requests leave the machine. The schema scopes both to "machine"; this
- * holds whatever VS Code does with that scope.
+ * to run, the switch that lets requests leave the machine, and whether the user's name leaves it. The
+ * schema scopes them to "machine"; this holds whatever VS Code does with that scope.
  */
-export const USER_ONLY_SETTINGS: readonly SettingKey[] = ['nvidiaSmiPath', 'liveIntensity'];
+export const USER_ONLY_SETTINGS: readonly SettingKey[] = ['nvidiaSmiPath', 'liveIntensity', 'readableIds'];
 
 /**
  * Read from the user's own settings only while the workspace is untrusted (package.json's
- * `restrictedConfigurations`): where run records are written, and whether every task is measured as it
- * starts. The other settings (location, PUE, interval, mode) only change figures.
+ * `restrictedConfigurations`): where run records are written, whether every task is measured as it
+ * starts, and where runs are pushed. A trusted team workspace may name its Pushgateway. The other
+ * settings (location, PUE, interval, mode) only change figures.
  */
-export const USER_ONLY_WHEN_UNTRUSTED: readonly SettingKey[] = ['storageLocation', 'autoTrackTasks'];
+export const USER_ONLY_WHEN_UNTRUSTED: readonly SettingKey[] = ['storageLocation', 'autoTrackTasks', 'pushgatewayUrl'];
 
 /**
  * The only reader of `carbonMeter.*`. Every value goes through parseSettings, so the rest of the

@@ -35,12 +35,23 @@ describe('parseSettings', () => {
     const { settings, warnings } = parseSettings({
       country: ' FRA ', region: 'CA', cloud: 'gcp:europe-west1', pue: 1.2, samplingIntervalMs: 500,
       autoTrackTasks: true, storageLocation: '/tmp/runs', nvidiaSmiPath: '/usr/bin/nvidia-smi', trackingMode: 'machine', liveIntensity: true,
+      pushgatewayUrl: ' http://gw.internal:9091 ', readableIds: true,
     });
     assert.deepEqual(warnings, []);
     assert.deepEqual(settings, {
       country: 'FRA', region: 'CA', cloud: 'gcp:europe-west1', pue: 1.2, samplingIntervalMs: 500,
       autoTrackTasks: true, storageLocation: '/tmp/runs', nvidiaSmiPath: '/usr/bin/nvidia-smi', trackingMode: 'machine', liveIntensity: true,
+      pushgatewayUrl: 'http://gw.internal:9091', readableIds: true,
     });
+  });
+
+  it('refuses a Pushgateway that is not an http(s) URL and readable ids that are not a boolean', () => {
+    const { settings, warnings } = parseSettings({ pushgatewayUrl: 'gw.internal:9091', readableIds: 'yes' });
+    assert.deepEqual([settings.pushgatewayUrl, settings.readableIds], [undefined, false]);
+    assert.deepEqual(warnings, [
+      'carbonMeter.pushgatewayUrl must be an http:// or https:// URL; using no Pushgateway instead of "gw.internal:9091".',
+      'carbonMeter.readableIds must be true or false; using false (pseudonyms) instead of "yes".',
+    ]);
   });
 
   it('keeps live intensity off, with a warning, for anything but a boolean', () => {

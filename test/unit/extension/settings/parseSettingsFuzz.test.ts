@@ -35,6 +35,8 @@ function assertUsable(settings: CarbonMeterSettings): void {
     && settings.samplingIntervalMs <= MAX_SAMPLING_INTERVAL_MS);
   assert.equal(typeof settings.autoTrackTasks, 'boolean');
   assert.equal(typeof settings.liveIntensity, 'boolean');
+  assert.equal(typeof settings.readableIds, 'boolean');
+  assert.ok(settings.pushgatewayUrl === undefined || /^https?:\/\/\S+$/.test(settings.pushgatewayUrl));
   assert.ok(typeof settings.nvidiaSmiPath === 'string' && settings.nvidiaSmiPath.length > 0);
   assert.ok(settings.trackingMode === 'process' || settings.trackingMode === 'machine');
   assert.ok(settings.cloud === undefined || /^[a-z0-9-]+:[A-Za-z0-9_.-]+$/.test(settings.cloud));
@@ -52,6 +54,8 @@ const VALID: { readonly [K in keyof CarbonMeterSettings]: fc.Arbitrary<NonNullab
   nvidiaSmiPath: fc.string({ minLength: 1, maxLength: 200 }).filter((text) => text.trim() === text && text !== ''),
   trackingMode: fc.constantFrom('process', 'machine'),
   liveIntensity: fc.boolean(),
+  pushgatewayUrl: fc.webUrl({ validSchemes: ['http', 'https'] }).filter((text) => !/\s/.test(text)),
+  readableIds: fc.boolean(),
 };
 
 describe('parseSettings under fuzzing', () => {
