@@ -318,12 +318,14 @@ class FileRunStore implements RunStore {
       // sample would cost a thread-pool round trip every second for nothing.
       if (!run.headerWritten || run.suspect) await this.fs.mkdir(this.runsDirectory, { recursive: true });
       if (run.suspect) await this.repairTail(id, run);
+      // Samples keep arriving while the append is in flight: only the lines in this write leave the queue.
+      const included = run.pendingLines.length;
       const text = (run.headerWritten ? '' : run.headerLine) + run.pendingLines.join('');
       // One append per flush: after a crash the file holds whole lines plus at most one torn last line.
       await this.fs.appendFile(this.partialPath(id), text, 'utf8');
       run.writtenBytes += Buffer.byteLength(text, 'utf8');
       run.headerWritten = true;
-      run.pendingLines = [];
+      run.pendingLines = run.pendingLines.slice(included);
       run.suspect = false;
       run.lastFailure = undefined;
     } catch (error) {

@@ -297,6 +297,36 @@ describe('run store', () => {
     assert.equal(partialLines(await readFile(join(runsDirectory, `${header.id}.partial.jsonl`), 'utf8')).length, 3);
   });
 
+  it('keeps a sample that arrives while an append is in flight, and writes it next', async () => {
+    let releaseAppend: () => void = () => undefined;
+    let appendStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => { appendStarted = resolve; });
+    let slow = false;
+    const fileSystem: StoreFileSystem = {
+      ...fsPromises,
+      appendFile: async (...args: Parameters<typeof fsPromises.appendFile>) => {
+        if (slow) {
+          slow = false;
+          appendStarted();
+          await new Promise<void>((resolve) => { releaseAppend = resolve; });
+        }
+        return fsPromises.appendFile(...args);
+      },
+    };
+    const store = openStore({ fileSystem });
+    const header = buildRunHeader();
+    await store.beginRun(header);
+    slow = true;
+    const first = store.appendSample(header.id, buildNthSample(1), buildTotalsSoFar(1));
+    await started;
+    const second = store.appendSample(header.id, buildNthSample(2), buildTotalsSoFar(2));
+    releaseAppend();
+    await Promise.all([first, second]);
+    const lines = partialLines(await readFile(join(runsDirectory, `${header.id}.partial.jsonl`), 'utf8'));
+    assert.deepEqual(lines.map((line) => (line as { kind: string }).kind), ['header', 'sample', 'sample']);
+    assert.deepEqual(await second, { persisted: true, pendingLines: 0, error: undefined });
+  });
+
   it('cuts a torn line left by a failed append before writing again (ENOSPC)', async () => {
     let failNext = false;
     const fileSystem: StoreFileSystem = {
