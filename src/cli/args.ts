@@ -1,4 +1,5 @@
 /** Parsing of the `carbon-meter` command line. Pure: no I/O, so every error path is unit-tested. */
+import { GroupKey, parseGroupBy } from '../engine/reports/team/groupTeamRuns';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -31,6 +32,10 @@ export interface RunArgs {
   readonly sysfsRoot?: string;
   readonly nvidiaSmiPath?: string;
   readonly quiet: boolean;
+  /** Prometheus Pushgateway for this run's metrics; else CARBON_METER_PUSHGATEWAY, else .carbon-meter.json. */
+  readonly pushgateway?: string;
+  /** Names instead of pseudonyms for the user and host, in the record and the push. */
+  readonly readableIds: boolean;
   /** The command to run and its arguments, everything after `--`. */
   readonly argv: readonly string[];
 }
@@ -79,6 +84,9 @@ export interface ReportArgs {
   readonly target: string;
   readonly format: 'md' | 'html' | 'json' | 'csv';
   readonly outDir?: string;
+  /** With --group-by: a team report over every target (stores, folders with an emissions.csv, CSV files). */
+  readonly groupBy?: readonly GroupKey[];
+  readonly targets: readonly string[];
 }
 
 export interface DoctorArgs {
@@ -161,10 +169,13 @@ function oneOf<T extends string>(flags: Flags, name: string, choices: readonly T
   return raw as T;
 }
 
-const RUN_FLAGS = new Set(['country', 'region', 'cloud', 'pue', 'interval-ms', 'project', 'experiment', 'tracking-mode', 'out', 'sysfs-root', 'nvidia-smi', 'quiet']);
+const RUN_FLAGS = new Set([
+  'country', 'region', 'cloud', 'pue', 'interval-ms', 'project', 'experiment', 'tracking-mode', 'out', 'sysfs-root', 'nvidia-smi', 'quiet',
+  'pushgateway', 'readable-ids',
+]);
 
 function parseRun(tokens: readonly string[]): RunArgs {
-  const { flags, positionals, rest } = readFlags(tokens, new Set(['quiet']), RUN_FLAGS);
+  const { flags, positionals, rest } = readFlags(tokens, new Set(['quiet', 'readable-ids']), RUN_FLAGS);
   // `carbon-meter run python train.py` without `--` is accepted too, as long as no option follows the command.
   const argv = rest.length > 0 ? rest : positionals;
   if (rest.length > 0 && positionals.length > 0) {
@@ -186,11 +197,21 @@ function parseRun(tokens: readonly string[]): RunArgs {
     sysfsRoot: text(flags, 'sysfs-root'),
     nvidiaSmiPath: text(flags, 'nvidia-smi'),
     quiet: flags.has('quiet'),
+    pushgateway: pushgatewayFlag(flags),
+    readableIds: flags.has('readable-ids'),
     argv,
   };
 }
 
 const CLOUD_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9_.-]+$/;
+
+function pushgatewayFlag(flags: Flags): string | undefined {
+  const url = text(flags, 'pushgateway');
+  if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) {
+    throw new UsageError(`Option --pushgateway must be an http:// or https:// URL (e.g. http://pushgateway:9091), not "${shown(url)}".`);
+  }
+  return url;
+}
 
 function cloudFlag(flags: Flags): string | undefined {
   const cloud = text(flags, 'cloud');
@@ -262,11 +283,28 @@ function parseIntensity(tokens: readonly string[]): IntensityArgs {
 }
 
 function parseReport(tokens: readonly string[]): ReportArgs {
-  const { flags, positionals, rest } = readFlags(tokens, new Set(), new Set(['format', 'out']));
-  if (rest.length > 0 || positionals.length > 1) throw new UsageError('report takes one run id, run file or directory.');
+  const { flags, positionals, rest } = readFlags(tokens, new Set(), new Set(['format', 'out', 'group-by']));
+  if (rest.length > 0) throw new UsageError(`Unexpected "--" for report.`);
+  const groupByText = text(flags, 'group-by');
+  if (groupByText !== undefined) {
+    const groupBy = parseGroupBy(groupByText);
+    if (typeof groupBy === 'string') throw new UsageError(printable(groupBy));
+    const targets = positionals.length > 0 ? positionals : ['.carbon-meter'];
+    return {
+      command: 'report',
+      target: targets[0] ?? '.carbon-meter',
+      targets,
+      groupBy,
+      format: oneOf(flags, 'format', ['md', 'html', 'json'] as const, 'md'),
+      outDir: text(flags, 'out'),
+    };
+  }
+  if (positionals.length > 1) throw new UsageError('report takes one run id, run file or directory; several stores or CSV files need --group-by.');
+  const target = positionals[0] ?? '.carbon-meter';
   return {
     command: 'report',
-    target: positionals[0] ?? '.carbon-meter',
+    target,
+    targets: [target],
     format: oneOf(flags, 'format', ['md', 'html', 'json', 'csv'] as const, 'md'),
     outDir: text(flags, 'out'),
   };
@@ -308,11 +346,13 @@ export function parseCliArgs(tokens: readonly string[]): CliArgs {
 export const USAGE = `Usage:
   carbon-meter run [--country C] [--region R] [--cloud provider:region] [--pue N] [--interval-ms N]
                    [--project NAME] [--experiment NAME] [--tracking-mode process|machine]
-                   [--out DIR] [--sysfs-root DIR] [--nvidia-smi PATH] [--quiet] -- <command> [args...]
+                   [--out DIR] [--sysfs-root DIR] [--nvidia-smi PATH] [--pushgateway URL] [--readable-ids] [--quiet]
+                   -- <command> [args...]
   carbon-meter regions [--provider P]... [--country C]... [--continent NAME]... [--max-distance-km N] [--near LAT,LON]
                        [--measured-only] [--energy-kwh N | --run ID] [--from PLACE] [--out DIR] [--limit N] [--json [--full]]
   carbon-meter intensity [--country C] [--region R] [--cloud provider:region] [--zone Z] [--live] [--run ID] [--out DIR] [--json]
   carbon-meter report [<DIR or run id or run file>] [--format md|html|json|csv] [--out DIR]
+  carbon-meter report --group-by project[,experiment][,task] [<store DIR or emissions.csv>...] [--format md|html|json] [--out DIR]
   carbon-meter doctor [--sysfs-root DIR] [--nvidia-smi PATH] [--json]
   carbon-meter lifecycle --gpu-watts W (--gpus N --hours H | --gpu-hours N) (--intensity G | --country C) [--pue N]
                          [--idle-share S | --idle-kwh E | --idle-watts-per-gpu W] [--embodied-kg-per-gpu KG]

@@ -21,6 +21,8 @@ import { flushWhileFailing } from './storage/flushWhileFailing';
 import { describeStoreFailure } from './storage/storeFailureMessage';
 import { MachineSampler } from './machineSampler';
 import { HostFacts, readHostFacts } from './system/machineFacts';
+import { exportRunToPushgateway, PushgatewayConfig, retryQueuedPushes } from './export/runMetricsExporter';
+import { readRunContext, RunContext } from './runContext/runContext';
 
 /** Where the engine reads the machine and writes its runs. Real defaults live in the callers only. */
 export interface EngineOptions {
@@ -49,6 +51,12 @@ export interface RunRequest {
    * (the `readOwnChildrenCpuTicks` difference around the run).
    */
   readonly readRootTotalCpuTicks?: () => Promise<number | undefined>;
+  /** Where the command runs: its git commit and branch go in the record. Omitted: no run context. */
+  readonly workingDirectory?: string;
+  /** Names instead of pseudonyms for the user and host (the user's own choice). */
+  readonly readableIds?: boolean;
+  /** Where the finished run's metrics are pushed; none when omitted. */
+  readonly pushgateway?: PushgatewayConfig;
 }
 
 export interface EngineMessages {
@@ -72,6 +80,9 @@ export class CarbonEngine implements Disposable {
   private sourcesPromise: Promise<{ sources: SelectedPowerSources; diagnostics: PowerDiagnostics }> | undefined;
   private machinePromise: Promise<MachineSampler> | undefined;
   private readonly disposables: Disposable[] = [];
+  /** Pushgateway pushes in flight, so the CLI can wait for them before it exits. */
+  private readonly exports = new Set<Promise<void>>();
+  private retriedQueuedPushes = false;
 
   constructor(readonly options: EngineOptions, private readonly messages: EngineMessages) {}
 
@@ -157,7 +168,11 @@ export class CarbonEngine implements Disposable {
     if (request.trackingMode === 'process' && request.rootPid === undefined) {
       throw new Error('process tracking needs the root process id');
     }
-    const [facts, { sources, diagnostics }, machine] = await Promise.all([this.hostFacts(), this.powerSources(), this.machineSampler()]);
+    const context: Promise<RunContext | undefined> = request.workingDirectory === undefined
+      ? Promise.resolve(undefined)
+      : readRunContext({ workingDirectory: request.workingDirectory, readableIds: request.readableIds === true }).catch(() => undefined);
+    const [facts, { sources, diagnostics }, machine, runContext] = await Promise.all([this.hostFacts(), this.powerSources(), this.machineSampler(), context]);
+    if (request.pushgateway) this.retryQueuedPushesOnce(request.pushgateway);
     const header: RunHeader = {
       formatVersion: 1,
       id: randomUUID(),
@@ -175,6 +190,7 @@ export class CarbonEngine implements Disposable {
         gpuCount: 0, gpuModel: '', ramTotalGiB: facts.ramTotalGiB, onCloud: facts.cloudProvider !== undefined,
       },
       sources: summariseSources(diagnostics.components),
+      ...(runContext ? { context: runContext } : {}),
     };
     const tracker = request.trackingMode === 'process' && request.rootPid !== undefined
       ? createProcessTreeTracker({ procRoot: this.options.procRoot, rootPid: request.rootPid })
@@ -191,7 +207,7 @@ export class CarbonEngine implements Disposable {
     return RunSession.start({
       header,
       sampler,
-      sink: this.createSink(),
+      sink: this.createSink(request.pushgateway),
       ticksPerSecond: CLOCK_TICKS_PER_SECOND,
       resources: tracker ? [tracker] : [],
       readFinalTaskCpuTicks: tracker
@@ -205,7 +221,29 @@ export class CarbonEngine implements Disposable {
     for (const disposable of this.disposables.splice(0).reverse()) disposable.dispose();
   }
 
-  private createSink(): RunSink {
+  /**
+   * Resolves once every Pushgateway push started so far has landed or been queued. The CLI waits for it
+   * before exiting; each push is bounded by its timeout, so this never holds a run for long.
+   */
+  async settleExports(): Promise<void> {
+    while (this.exports.size > 0) await Promise.all([...this.exports]);
+  }
+
+  /** Pushes earlier runs left queued (a gateway that was down), once per engine, beside the first run. */
+  private retryQueuedPushesOnce(config: PushgatewayConfig): void {
+    if (this.retriedQueuedPushes) return;
+    this.retriedQueuedPushes = true;
+    this.track(retryQueuedPushes(config, this.options.storageDir).then((outcome) => {
+      if (outcome.message) this.messages.onWarning(outcome.message);
+    }));
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.exports.delete(tracked));
+    this.exports.add(tracked);
+  }
+
+  private createSink(pushgateway: PushgatewayConfig | undefined): RunSink {
     const store = this.store;
     return {
       // A write that fails is reported through onDidFail above; the data stays in the store's memory.
@@ -221,6 +259,12 @@ export class CarbonEngine implements Disposable {
           (error: unknown) => this.messages.onWarning(describeCsvAppendFailure(this.emissionsCsvPath, record.id, error)),
         );
         await Promise.all([writeRecord, appendCsv]);
+        // After the record is stored, never before: a push that fails is queued and retried, the run is safe.
+        if (pushgateway) {
+          this.track(exportRunToPushgateway(record, pushgateway, this.options.storageDir).then((outcome) => {
+            if (outcome.message) this.messages.onWarning(outcome.message);
+          }));
+        }
       },
     };
   }

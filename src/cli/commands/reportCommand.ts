@@ -10,6 +10,7 @@ import { checkRunRecord } from '../../engine/storage/recordShape';
 import { ReportArgs, UsageError } from '../args';
 import type { CliIo } from '../cliIo';
 import { recoverInterruptedRuns } from './runCommand';
+import { runTeamReportCommand } from './teamReportCommand';
 
 /** A run file, the newest run of a store directory, or a run id (prefix) in the default store. */
 async function findRun(argument: string, cwd: string, engine: CarbonEngine, io: CliIo): Promise<RunRecord> {
@@ -53,6 +54,7 @@ export function formatReport(record: RunRecord, format: ReportArgs['format'], en
 
 /** `carbon-meter report`: prints a run's report, or writes it to `--out`. */
 export async function runReportCommand(args: ReportArgs, engine: CarbonEngine, io: CliIo): Promise<number> {
+  if (args.groupBy) return runTeamReportCommand({ ...args, groupBy: args.groupBy }, io);
   const record = await findRun(args.target, io.cwd, engine, io);
   const text = formatReport(record, args.format, engine);
   if (!args.outDir) {

@@ -8,7 +8,9 @@ import { formatEmissions, formatEnergy, formatDuration } from '../../engine/repo
 import { formatJsonReport } from '../../engine/reports/jsonReport';
 import type { RunRecord } from '../../engine/reports/runRecord';
 import type { RunStore } from '../../engine/runStore';
-import { RunArgs, UsageError } from '../args';
+import { readWorkspaceConfig } from '../../engine/config/workspaceConfig';
+import type { PushgatewayConfig } from '../../engine/export/runMetricsExporter';
+import { printable, RunArgs, shown, UsageError } from '../args';
 import type { CliIo } from '../cliIo';
 
 /** One line per fact, on stderr so the command's own stdout stays clean. */
@@ -48,6 +50,10 @@ export async function runRunCommand(args: RunArgs, engine: CarbonEngine, io: Cli
   }
   for (const warning of location.warnings) io.stderr(`carbon-meter: ${warning}\n`);
 
+  // Its warnings were printed with the location's, which reads the same file.
+  const workspace = readWorkspaceConfig(io.cwd).config;
+  const team = teamOptions(args, io, workspace.pushgateway);
+
   // Runs a crashed tracker left behind become `interrupted` records; done beside the command, not before it.
   const recovery = recoverInterruptedRuns(engine.store, io);
 
@@ -59,11 +65,14 @@ export async function runRunCommand(args: RunArgs, engine: CarbonEngine, io: Cli
     onError: (message) => io.stderr(`carbon-meter: ${message}\n`),
     startSession: (rootPid) => engine.startRun({
       command: args.argv.join(' '),
-      projectName: args.project ?? basename(io.cwd),
-      experimentName: args.experiment ?? 'default',
+      projectName: args.project ?? workspace.project ?? basename(io.cwd),
+      experimentName: args.experiment ?? workspace.experiment ?? 'default',
       trackingMode: args.trackingMode,
       location,
       rootPid,
+      workingDirectory: io.cwd,
+      readableIds: team.readableIds,
+      pushgateway: team.pushgateway,
       readRootTotalCpuTicks: async () => {
         if (ownChildrenTicksBefore === undefined) return undefined;
         return (await readOwnChildrenCpuTicks(engine.options.procRoot)) - ownChildrenTicksBefore;
@@ -75,7 +84,22 @@ export async function runRunCommand(args: RunArgs, engine: CarbonEngine, io: Cli
   if (outcome.record && saved && !args.quiet) {
     io.stderr(formatRunSummary(outcome.record, { csvPath: engine.emissionsCsvPath, runsDirectory: engine.store.runsDirectory }));
   }
+  // Bounded by the push timeout; a gateway that is down leaves the push queued for the next run.
+  await engine.settleExports();
   return outcome.exitCode;
+}
+
+/** The Pushgateway and whether names are sent: flag, else environment, else (URL only) the workspace file. */
+function teamOptions(args: RunArgs, io: CliIo, workspacePushgateway: string | undefined): { pushgateway: PushgatewayConfig | undefined; readableIds: boolean } {
+  const readableIds = args.readableIds || /^(1|true|yes)$/i.test(io.env.CARBON_METER_READABLE_IDS ?? '');
+  let url = args.pushgateway;
+  const fromEnv = io.env.CARBON_METER_PUSHGATEWAY?.trim();
+  if (url === undefined && fromEnv) {
+    if (/^https?:\/\/\S+$/.test(fromEnv)) url = fromEnv;
+    else io.stderr(`carbon-meter: ignoring CARBON_METER_PUSHGATEWAY: ${printable(shown(fromEnv))} is not an http:// or https:// URL\n`);
+  }
+  url ??= workspacePushgateway;
+  return { pushgateway: url === undefined ? undefined : { url, readableHost: readableIds }, readableIds };
 }
 
 /** How long the CLI waits for storage to come back before it keeps a run elsewhere; tests shorten it. */

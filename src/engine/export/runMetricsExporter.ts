@@ -35,7 +35,8 @@ export function runMetricLabels(record: RunRecord, readableHost: boolean): RunMe
     project: record.projectName,
     experiment: record.experimentName,
     task,
-    host: hostLabel(record.machine.hostname, readableHost),
+    // The record's own machine id is already a pseudonym or the name, as the user chose when it ran.
+    host: record.context?.machineId ?? hostLabel(record.machine.hostname, readableHost),
     status: record.status,
     trackingMode: record.trackingMode,
   };

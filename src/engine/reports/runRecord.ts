@@ -89,6 +89,14 @@ export interface RunSample {
   readonly aggregatedSamples?: number;
 }
 
+/** See `RunRecord.context`; the engine's `runContext/` fills it. */
+export interface RunContextFields {
+  readonly userId: string;
+  readonly machineId: string;
+  readonly readableIds: boolean;
+  readonly git: { readonly commit: string | undefined; readonly branch: string | undefined } | undefined;
+}
+
 export interface RunRecord {
   readonly formatVersion: 1;
   readonly id: string;
@@ -107,6 +115,11 @@ export interface RunRecord {
   readonly pue: number;
   readonly machine: MachineFacts;
   readonly sources: readonly RunSourceSummary[];
+  /**
+   * Who ran it (pseudonyms unless the user chose names) and the git commit it measured. Absent from
+   * records written before it existed, and from runs whose caller did not give a working directory.
+   */
+  readonly context?: RunContextFields;
   /** Energy of the whole machine over the run. */
   readonly machineEnergyKWh: ComponentEnergyKWh;
   /** Idle (baseline) part of the machine's energy; the rest is active. */
