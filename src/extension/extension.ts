@@ -28,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const folder = workspaceFolder();
       return folder?.scheme === 'file' ? folder.fsPath : undefined;
     },
+    isWorkspaceTrusted: () => vscode.workspace.isTrusted,
     showWarning: warn,
   });
   const runTracker = tracker;

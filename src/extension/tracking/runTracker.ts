@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { readWorkspaceConfig } from '../../engine/config/workspaceConfig';
 import { CarbonEngine, EngineOptions } from '../../engine/engine';
 import type { ResolvedLocation } from '../../engine/intensity/location';
 import type { RunRecord, RunSample, RunStatus } from '../../engine/reports/runRecord';
@@ -40,6 +41,11 @@ export interface RunTrackerEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where `.carbon-meter.json` is looked for, and the project's name. */
   readonly workspaceDir: () => string | undefined;
+  /**
+   * Whether the workspace is trusted: only then may its `.carbon-meter.json` send runs to a Pushgateway.
+   * Omitted: untrusted.
+   */
+  readonly isWorkspaceTrusted?: () => boolean;
   readonly showWarning: (message: string) => void;
 }
 
@@ -127,13 +133,19 @@ export class RunTracker extends DisposableObject {
       engine = this.currentEngine();
       location = this.location();
       const workspaceDir = this.environment.workspaceDir();
+      // Its warnings were shown with the location's, which reads the same file.
+      const workspace = workspaceDir ? readWorkspaceConfig(workspaceDir).config : {};
+      const pushgatewayUrl = this.settings.pushgatewayUrl ?? (this.environment.isWorkspaceTrusted?.() ? workspace.pushgateway : undefined);
       session = await engine.startRun({
         command: request.command,
-        projectName: workspaceDir ? basename(workspaceDir) : 'carbon-meter',
-        experimentName: request.experimentName,
+        projectName: workspace.project ?? (workspaceDir ? basename(workspaceDir) : 'carbon-meter'),
+        experimentName: workspace.experiment ?? request.experimentName,
         trackingMode: this.settings.trackingMode,
         location,
         rootPid: request.rootPid,
+        workingDirectory: workspaceDir,
+        readableIds: this.settings.readableIds,
+        pushgateway: pushgatewayUrl === undefined ? undefined : { url: pushgatewayUrl, readableHost: this.settings.readableIds },
       });
     } catch (error) {
       this.environment.showWarning(`could not start measuring "${request.command}": ${(error as Error).message}`);

@@ -152,8 +152,14 @@ describe('no network call unless the user turned live data on', () => {
   });
 
   it('makes no connection for an untrusted workspace whose .carbon-meter.json names a Pushgateway', async () => {
-    const file = { country: 'FR', pushgateway: { url: 'http://127.0.0.1:9/', readableHost: true } };
+    const file = { country: 'FR', pushgateway: 'http://127.0.0.1:9/' };
     assert.deepEqual(await exerciseExtension({ workspaceValue: true }, { trusted: false, file }), []);
+  });
+
+  it('pushes the finished run to the Pushgateway a trusted workspace names, and to nothing else', async () => {
+    const file = { country: 'FR', pushgateway: 'http://127.0.0.1:9/' };
+    const seen = await exerciseExtension({ workspaceValue: true }, { trusted: true, file });
+    assert.ok(seen.length > 0 && seen.every((attempt) => attempt.target.includes('127.0.0.1:9')), JSON.stringify(seen));
   });
 
   it('asks Electricity Maps only once the user turned live data on (the request is refused here, never sent)', async () => {
