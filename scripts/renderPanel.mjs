@@ -166,6 +166,17 @@ function buildScenario() {
       averagePowerWatts: Object.fromEntries(Object.entries(componentEnergyKWh).map(([key, kWh]) => [key, (kWh * 3_600_000) / seconds])),
       intensitySource: 'Ember and Energy Institute via Our World in Data, 2024 (CC BY 4.0)',
       sources, equivalents: equivalentsFor(summary.emissionsKg), samples,
+      // A finished run's share of making the machine (SCI), as runViews.embodiedView sends it.
+      ...(summary.status === 'running' ? {} : {
+        // 296 kg × (the run's hours ÷ 4 years of 8,760 h) × 98 % of the CPU time.
+        embodied: {
+          embodiedKg: (296 * summary.durationSeconds * 0.98) / 3600 / 35_040, operationalKg: summary.emissionsKg,
+          items: [{
+            label: 'a typical desktop (desktop CPU "AMD Ryzen 7 5800X")', embodiedKg: (296 * summary.durationSeconds * 0.98) / 3600 / 35_040,
+            method: `TE 296 kg CO₂e (Boavizta environmental-footprint-data, median of 237 desktops) × TR ${(summary.durationSeconds / 3600).toPrecision(3)} h (the run's duration) ÷ EL 4 years (Boavizta) × RR 98 % (the task's share of the machine's CPU time)`,
+          }],
+        },
+      }),
     };
   };
 
@@ -294,6 +305,8 @@ function fakeHostScript(scenario) {
       const title = document.getElementById('run-title').textContent;
       if (title !== past.command) report.problems.push('after picking a past run the title is ' + JSON.stringify(title));
       report.pastRunPoints = Number(document.getElementById('power-chart').getAttribute('data-points'));
+      report.pastRunEmbodiedItems = document.querySelectorAll('#embodied .embodied-item').length;
+      if (report.pastRunEmbodiedItems !== 1) report.problems.push('the past run shows ' + report.pastRunEmbodiedItems + ' embodied items, not 1');
       click('[data-export="md"]');
       click('#open-diagnostics');
       click('#show-live');

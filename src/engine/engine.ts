@@ -23,6 +23,7 @@ import { MachineSampler } from './machineSampler';
 import { HostFacts, readHostFacts } from './system/machineFacts';
 import { exportRunToPushgateway, PushgatewayConfig, retryQueuedPushes } from './export/runMetricsExporter';
 import { readRunContext, RunContext } from './runContext/runContext';
+import { EmbodiedData, loadEmbodiedData } from './lifecycle/embodiedData';
 
 /** Where the engine reads the machine and writes its runs. Real defaults live in the callers only. */
 export interface EngineOptions {
@@ -75,6 +76,7 @@ const STORE_RETRY_INTERVAL_MS = 5_000;
  */
 export class CarbonEngine implements Disposable {
   private intensityData: IntensityData | undefined;
+  private embodied: EmbodiedData | undefined;
   private runStore: RunStore | undefined;
   private hostFactsPromise: Promise<HostFacts> | undefined;
   private sourcesPromise: Promise<{ sources: SelectedPowerSources; diagnostics: PowerDiagnostics }> | undefined;
@@ -90,6 +92,12 @@ export class CarbonEngine implements Disposable {
   get data(): IntensityData {
     this.intensityData ??= loadIntensityData(this.options.dataDir);
     return this.intensityData;
+  }
+
+  /** Devices' embodied emissions and lifetimes (data/embodied.json), read on first use. */
+  get embodiedData(): EmbodiedData {
+    this.embodied ??= loadEmbodiedData(this.options.dataDir);
+    return this.embodied;
   }
 
   get store(): RunStore {

@@ -111,6 +111,21 @@ export interface EquivalentView {
   readonly source: string;
 }
 
+/** One device's part of a finished run's embodied emissions (SCI: M = TE × TR/EL × RR). */
+export interface EmbodiedItemView {
+  readonly label: string;
+  readonly embodiedKg: number;
+  /** Each figure of the formula with its source, as one line. */
+  readonly method: string;
+}
+
+/** A finished run's embodied share beside its operational CO₂e. */
+export interface EmbodiedView {
+  readonly embodiedKg: number;
+  readonly operationalKg: number;
+  readonly items: readonly EmbodiedItemView[];
+}
+
 /** One run in full: what the panel's charts and figures draw. */
 export interface RunView {
   readonly summary: RunSummaryView;
@@ -121,6 +136,8 @@ export interface RunView {
   readonly sources: readonly SourceView[];
   readonly equivalents: readonly EquivalentView[];
   readonly samples: readonly SampleView[];
+  /** Finished runs only (it grows with time while a run goes on); absent when it could not be computed. */
+  readonly embodied?: EmbodiedView;
 }
 
 /** One source that was considered for a component. */
@@ -245,6 +262,19 @@ function readRun(raw: unknown): RunView {
     sources: readArray(fields.sources, MAX_SHORT_LIST, readSource),
     equivalents: readArray(fields.equivalents, MAX_SHORT_LIST, readEquivalent),
     samples: readArray(fields.samples, MAX_SAMPLES, readSample),
+    ...(fields.embodied === undefined ? {} : { embodied: readEmbodied(fields.embodied) }),
+  };
+}
+
+function readEmbodied(raw: unknown): EmbodiedView {
+  const fields = readFields(raw);
+  return {
+    embodiedKg: readNonNegative(fields.embodiedKg),
+    operationalKg: readNonNegative(fields.operationalKg),
+    items: readArray(fields.items, MAX_SHORT_LIST, (item) => {
+      const itemFields = readFields(item);
+      return { label: readText(itemFields.label), embodiedKg: readNonNegative(itemFields.embodiedKg), method: readText(itemFields.method) };
+    }),
   };
 }
 

@@ -18,7 +18,7 @@ import {
 import { exportableRunId, shownRun, type PanelEvent, type PanelState, type ShownRun } from './panelState';
 import { buildChartSeries } from './samples';
 import { withRun } from './history';
-import { renderDiagnostics, renderEquivalents, renderHistory, renderSources, statusIcon, updateHistoryRow } from './sections';
+import { renderDiagnostics, renderEmbodied, renderEquivalents, renderHistory, renderSources, statusIcon, updateHistoryRow } from './sections';
 
 const COMPONENTS = ['cpu', 'gpu', 'ram'] as const;
 const HISTORY_REFRESH_MS = 5_000;
@@ -29,6 +29,8 @@ interface Drawn {
   run?: RunView | undefined;
   samples?: RunView['samples'] | undefined;
   equivalents?: RunView['equivalents'] | undefined;
+  embodied?: RunView['embodied'] | undefined;
+  embodiedStatus?: RunSummaryView['status'] | undefined;
   sources?: RunView['sources'] | undefined;
   diagnostics?: PanelState['diagnostics'];
   recentRuns?: PanelState['recentRuns'];
@@ -53,6 +55,7 @@ export class PanelView {
   private readonly emptyState = requireElement('empty-state');
   private readonly runDetails = requireElement('run-details');
   private readonly equivalents = requireElement('equivalents');
+  private readonly embodied = requireElement('embodied');
   private readonly sources = requireElement('sources');
   private readonly diagnostics = requireElement('diagnostics');
   private readonly history = requireElement('history');
@@ -96,6 +99,9 @@ export class PanelView {
       this.gpuLegend.hidden = !showGpu;
     }
     if (run?.equivalents !== drawn.equivalents || shown.kind !== drawn.shownKind) renderEquivalents(this.equivalents, run?.equivalents);
+    if (run?.embodied !== drawn.embodied || run?.summary.status !== drawn.embodiedStatus || shown.kind !== drawn.shownKind) {
+      renderEmbodied(this.embodied, run?.embodied, run?.summary.status);
+    }
     if (run?.sources !== drawn.sources || shown.kind !== drawn.shownKind) renderSources(this.sources, run?.sources);
     if (state.diagnostics !== drawn.diagnostics || drawn.shownKind === undefined) renderDiagnostics(this.diagnostics, state.diagnostics);
 
@@ -120,7 +126,7 @@ export class PanelView {
     if (exportable !== drawn.exportable || shown.kind !== drawn.shownKind) this.renderExport(exportable, summary);
 
     this.drawn = {
-      summary, run, samples: run?.samples, equivalents: run?.equivalents, sources: run?.sources,
+      summary, run, samples: run?.samples, equivalents: run?.equivalents, embodied: run?.embodied, embodiedStatus: run?.summary.status, sources: run?.sources,
       diagnostics: state.diagnostics, recentRuns: state.recentRuns, historyMarks, liveSummary,
       shownKind: shown.kind, exportable,
     };

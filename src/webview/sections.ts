@@ -2,6 +2,7 @@
 // diagnostics and the history. Each replaces its container's children.
 import type {
   DiagnosticsView,
+  EmbodiedView,
   EquivalentIdView,
   EquivalentView,
   RunStatusView,
@@ -50,6 +51,34 @@ export function renderEquivalents(container: HTMLElement, equivalents: readonly 
       element('span', { className: 'equivalent-amount', text: formatReadableAmount(equivalent.amount) }),
       element('span', { className: 'equivalent-label', text: equivalent.label }),
     ])));
+}
+
+/**
+ * A finished run's share of making its machine (SCI), beside its operational CO₂e; each device's line
+ * carries the formula's figures and their sources as a tooltip. A running run has none yet: it grows with time.
+ */
+export function renderEmbodied(container: HTMLElement, embodied: EmbodiedView | undefined, status: RunStatusView | undefined): void {
+  if (!embodied) {
+    const hint = status === undefined ? 'Loading…' : status === 'running'
+      ? 'Shown once the run has finished: its share of making this machine grows with its duration.'
+      : 'Not available for this run (no embodied figure matches its machine).';
+    container.replaceChildren(element('li', { className: 'hint', text: hint }));
+    return;
+  }
+  const total = embodied.embodiedKg + embodied.operationalKg;
+  const share = total > 0 ? ` (${Math.round((embodied.embodiedKg / total) * 100)} % of ${formatEmissions(total)} in all)` : '';
+  container.replaceChildren(
+    element('li', { className: 'embodied-total' }, [
+      codicon('server-process'),
+      element('span', { className: 'embodied-amount', text: formatEmissions(embodied.embodiedKg) }),
+      element('span', { text: `embodied, beside ${formatEmissions(embodied.operationalKg)} operational${share}` }),
+    ]),
+    ...embodied.items.map((item) => element('li', { className: 'embodied-item', title: item.method }, [
+      element('span', { className: 'embodied-amount', text: formatEmissions(item.embodiedKg) }),
+      element('span', { className: 'embodied-label', text: item.label }),
+      element('span', { className: 'embodied-method', text: item.method }),
+    ])),
+  );
 }
 
 export function renderSources(container: HTMLElement, sources: readonly SourceView[] | undefined): void {

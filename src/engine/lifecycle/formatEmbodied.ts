@@ -1,7 +1,8 @@
+import { escapeHtml } from '../reports/escapeHtml';
 import { formatEmissions, formatSignificant } from '../reports/formatQuantities';
 import { escapeMarkdown } from '../reports/markdownReport';
 import { HOURS_PER_YEAR } from './sciEmbodied';
-import type { RunEmbodied } from './runEmbodied';
+import type { EmbodiedItem, RunEmbodied } from './runEmbodied';
 
 function percent(share: number): string {
   return `${formatSignificant(share * 100)} %`;
@@ -50,4 +51,25 @@ export function formatRunEmbodiedMarkdown(embodied: RunEmbodied): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** One device's M as a single line: each figure with its source, for the panel and the HTML report. */
+export function formatEmbodiedMethod(item: EmbodiedItem): string {
+  return [
+    `TE ${formatSignificant(item.totalEmbodiedKg.value)} kg CO₂e (${item.totalEmbodiedKg.source})`,
+    `× TR ${hours(item.reservedHours.value)} (${item.reservedHours.source})`,
+    `÷ EL ${hours(item.expectedLifetimeHours.value)} (${item.expectedLifetimeHours.source})`,
+    `× RR ${percent(item.reservedShare.value)} (${item.reservedShare.source})`,
+  ].join(' ');
+}
+
+/** The embodied section of the HTML report; every text escaped (device names come from the machine). */
+export function formatRunEmbodiedHtml(embodied: RunEmbodied): string {
+  return [
+    '<h2>Embodied emissions (SCI: M = TE × TR/EL × RR)</h2>',
+    `<p>${escapeHtml(`Operational ${formatEmissions(embodied.operationalKg)} + embodied ${formatEmissions(embodied.embodiedKg)} = ${formatEmissions(embodied.totalKg)}.`)}</p>`,
+    '<table>', '<thead><tr><th>Device</th><th>M</th><th>How</th></tr></thead>', '<tbody>',
+    ...embodied.items.map((item) => `<tr><th>${escapeHtml(item.label)}</th><td class="number">${escapeHtml(formatEmissions(item.embodiedKg))}</td><td>${escapeHtml(formatEmbodiedMethod(item))}</td></tr>`),
+    '</tbody>', '</table>',
+  ].join('\n');
 }

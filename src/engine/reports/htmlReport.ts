@@ -24,7 +24,8 @@ function withMarker(text: string, estimated: boolean): string {
 }
 
 /** A standalone HTML page with the same content as the Markdown report; every text from the record is escaped. */
-export function formatHtmlReport(record: RunRecord, equivalents: readonly EquivalentAmount[]): string {
+/** `extraSectionsHtml`, already escaped by its maker, goes before the footer (the embodied share). */
+export function formatHtmlReport(record: RunRecord, equivalents: readonly EquivalentAmount[], extraSectionsHtml = ''): string {
   const model = buildReportModel(record, equivalents);
   const html: string[] = [
     '<!DOCTYPE html>',
@@ -63,6 +64,7 @@ export function formatHtmlReport(record: RunRecord, equivalents: readonly Equiva
     }
     html.push('</ul>');
   }
+  if (extraSectionsHtml) html.push(extraSectionsHtml);
   html.push(`<footer>Run <code>${escapeHtml(record.id)}</code>, measured with Carbon Meter.</footer>`, '</body>', '</html>', '');
   return html.join('\n');
 }

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { CarbonEngine } from '../../engine/engine';
+import { computeRunEmbodied, type RunEmbodied } from '../../engine/lifecycle/runEmbodied';
 import type { PowerDiagnostics } from '../../engine/powerSources/powerSource';
+import type { RunRecord } from '../../engine/reports/runRecord';
 import {
   assertNever, checkPanelToHost, DiagnosticsView, HostToPanelMessage, PanelToHostMessage, PROTOCOL_VERSION, RunView,
 } from '../../protocol/panelMessages';
@@ -158,7 +161,8 @@ export class CarbonPanel extends DisposableObject {
     if (active) return this.activeRunView(active);
     const engine = this.tracker.currentEngine();
     try {
-      return runViewFromRecord(await engine.store.readRun(runId), engine.data.equivalents);
+      const record = await engine.store.readRun(runId);
+      return runViewFromRecord(record, engine.data.equivalents, embodiedOf(record, engine));
     } catch (error) {
       void vscode.window.showWarningMessage(`Carbon Meter: could not read run ${runId}: ${(error as Error).message}`);
       return undefined;
@@ -169,5 +173,15 @@ export class CarbonPanel extends DisposableObject {
   private post(message: HostToPanelMessage): void {
     if (!this.panel?.visible) return;
     void this.panel.webview.postMessage(message);
+  }
+}
+
+/** A finished run's embodied share, or undefined (and a console note) when the data or the machine give none. */
+function embodiedOf(record: RunRecord, engine: CarbonEngine): RunEmbodied | undefined {
+  try {
+    return computeRunEmbodied(record, engine.embodiedData);
+  } catch (error) {
+    console.warn(`Carbon Meter: no embodied share for run ${record.id}: ${(error as Error).message}`);
+    return undefined;
   }
 }

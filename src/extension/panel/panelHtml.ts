@@ -113,6 +113,10 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
           <h2 id="equivalents-heading">Everyday equivalents</h2>
           <ul id="equivalents" class="equivalents"></ul>
         </section>
+        <section aria-labelledby="embodied-heading">
+          <h2 id="embodied-heading">Embodied emissions</h2>
+          <ul id="embodied" class="embodied"></ul>
+        </section>
         <section aria-labelledby="sources-heading">
           <h2 id="sources-heading">Measured by</h2>
           <ul id="sources" class="sources"></ul>

@@ -4,6 +4,8 @@
  */
 import type { Equivalent } from '../../engine/intensity/intensityTable';
 import type { PowerDiagnostics } from '../../engine/powerSources/powerSource';
+import { formatEmbodiedMethod } from '../../engine/lifecycle/formatEmbodied';
+import type { RunEmbodied } from '../../engine/lifecycle/runEmbodied';
 import { computeEquivalents } from '../../engine/reports/equivalents';
 import type { ComponentEnergyKWh, RunHeader, RunLocation, RunRecord, RunSample, RunSourceSummary } from '../../engine/reports/runRecord';
 import { summarizeRun, type RunSummary } from '../../engine/runStore';
@@ -76,8 +78,8 @@ export function summaryViewsFromStore(summaries: readonly RunSummary[]): RunSumm
   return summaries.slice(0, MAX_RUN_SUMMARIES).map(summaryViewFromStore);
 }
 
-/** A finished (or recovered) run in full. */
-export function runViewFromRecord(record: RunRecord, equivalents: readonly Equivalent[]): RunView {
+/** A finished (or recovered) run in full; with its embodied share when the caller could compute it. */
+export function runViewFromRecord(record: RunRecord, equivalents: readonly Equivalent[], embodied?: RunEmbodied): RunView {
   return {
     summary: summaryViewFromRecord(record),
     componentEnergyKWh: clampComponents(record.taskEnergyKWh),
@@ -86,6 +88,15 @@ export function runViewFromRecord(record: RunRecord, equivalents: readonly Equiv
     sources: sourceViews(record.sources),
     equivalents: equivalentViews(record.emissionsKg, equivalents),
     samples: chartSamples(record.samples).map((sample) => sampleView(record.id, sample)),
+    ...(embodied ? { embodied: embodiedView(embodied) } : {}),
+  };
+}
+
+export function embodiedView(embodied: RunEmbodied): NonNullable<RunView['embodied']> {
+  return {
+    embodiedKg: nonNegative(embodied.embodiedKg),
+    operationalKg: nonNegative(embodied.operationalKg),
+    items: embodied.items.map((item) => ({ label: bounded(item.label), embodiedKg: nonNegative(item.embodiedKg), method: bounded(formatEmbodiedMethod(item)) })),
   };
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { EmbodiedData } from '../../engine/lifecycle/embodiedData';
 import { formatRunReport, RunReportFormat } from '../../engine/reports/formatRunReport';
 import { computeEquivalents } from '../../engine/reports/equivalents';
 import { formatMarkdownImpactStatement } from '../../engine/reports/markdownReport';
@@ -30,7 +31,7 @@ export class ReportExporter {
       saveLabel: 'Export',
     });
     if (!target) return undefined;
-    const text = formatRunReport(record, chosenFormat, this.equivalents());
+    const text = formatRunReport(record, chosenFormat, this.equivalents(), this.embodied());
     try {
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     } catch (error) {
@@ -64,6 +65,16 @@ export class ReportExporter {
 
   private equivalents() {
     return this.tracker.currentEngine().data.equivalents;
+  }
+
+  /** The embodied figures for the Markdown and HTML reports; a broken data file leaves the section out. */
+  private embodied(): { data: EmbodiedData } | undefined {
+    try {
+      return { data: this.tracker.currentEngine().embodiedData };
+    } catch (error) {
+      console.warn('Carbon Meter: embodied data unavailable', (error as Error).message);
+      return undefined;
+    }
   }
 
   /** The given run, or one the user picks among the stored runs, newest first. */

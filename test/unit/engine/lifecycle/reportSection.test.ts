@@ -18,9 +18,21 @@ describe('formatRunReport with embodied emissions', () => {
     assert.match(section, /^\| a typical desktop \(desktop CPU "Intel Core i7-8700"\) \| 141 mg CO₂e \| 296 kg: Boavizta .*, median of \d+ desktops \| 0\.0333 h: the run's duration \| 4 years: .* \| 50 %: the task's share of the machine's CPU time .* \|$/m);
   });
 
-  it('leaves the other formats byte for byte as they were', () => {
+  it('leaves JSON and CSV byte for byte as they were', () => {
     const record = buildRunRecord();
-    for (const format of ['json', 'csv', 'html'] as const) assert.equal(formatRunReport(record, format, [], { data }), formatRunReport(record, format, []));
+    for (const format of ['json', 'csv'] as const) assert.equal(formatRunReport(record, format, [], { data }), formatRunReport(record, format, []));
+  });
+
+  it('adds the same figures to the HTML report before its footer, escaped', () => {
+    const record = buildRunRecord({ machine: { ...buildRunRecord().machine, cpuModel: 'Intel Core i7-8700 <script>' } });
+    const plain = formatRunReport(record, 'html', []);
+    const html = formatRunReport(record, 'html', [], { data });
+    const footer = plain.indexOf('<footer>');
+    assert.equal(html.slice(0, footer), plain.slice(0, footer), 'the report as it was, up to the footer');
+    const section = html.slice(footer, html.indexOf('<footer>'));
+    assert.match(section, /^<h2>Embodied emissions \(SCI: M = TE × TR\/EL × RR\)<\/h2>\n<p>Operational 39\.2 mg CO₂e \+ embodied/);
+    assert.match(section, /<td class="number">141 mg CO₂e<\/td><td>TE 296 kg CO₂e \(Boavizta .*\) × TR 0\.0333 h \(the run&#39;s duration\) ÷ EL 4 years/);
+    assert.ok(section.includes('&lt;script&gt;') && !section.includes('<script>'));
   });
 
   it('says why the section is missing instead of losing the report', () => {

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Equivalent } from '../../../../src/engine/intensity/intensityTable';
+import { loadEmbodiedData } from '../../../../src/engine/lifecycle/embodiedData';
+import { computeRunEmbodied } from '../../../../src/engine/lifecycle/runEmbodied';
 import type { RunSample } from '../../../../src/engine/reports/runRecord';
 import {
   chartSamples, diagnosticsView, locationLabel, MAX_VIEW_SAMPLES, runViewFromActive, runViewFromRecord, summaryViewFromStore,
@@ -27,6 +29,19 @@ describe('runViews', () => {
     assert.equal(view.intensitySource, 'Ember 2023 via OWID (CC BY 4.0), 2023 (country grid)');
     assert.equal(view.samples.length, 2);
     assert.deepEqual(view.samples[1]?.powerWatts, { cpu: 18, gpu: 0, ram: 3 });
+  });
+
+  it('adds a finished run\'s embodied share with each device\'s formula and sources, which the panel accepts', () => {
+    const record = buildRunRecord();
+    const embodied = computeRunEmbodied(record, loadEmbodiedData(join(__dirname, '..', '..', '..', '..', 'data')));
+    const view = runViewFromRecord(record, equivalents, embodied);
+    assert.deepEqual(parseHostToPanel({ type: 'runDetails', run: view }), { type: 'runDetails', run: view });
+    assert.equal(view.embodied?.embodiedKg, embodied.embodiedKg);
+    assert.equal(view.embodied?.operationalKg, record.emissionsKg);
+    assert.match(view.embodied?.items[0]?.method ?? '', /^TE 296 kg CO₂e \(Boavizta .*\) × TR 0\.0333 h \(the run's duration\) ÷ EL 4 years \(.*\) × RR 50 % \(.*CPU time.*\)$/);
+    assert.equal(runViewFromRecord(record, equivalents).embodied, undefined, 'none without the figures');
+    const broken = { type: 'runDetails', run: { ...view, embodied: { ...view.embodied, embodiedKg: -1 } } };
+    assert.equal(parseHostToPanel(broken), undefined, 'a negative embodied figure drops the message');
   });
 
   it('turns emissions into the equivalents with a usable factor', () => {
