@@ -210,6 +210,28 @@ function buildScenario() {
     past(6, 'resnet-training', 'baseline fp32', 'python train.py --epochs 1', 30, 1642, 0.6),
   ];
 
+  // The host sums the stored runs with the engine's groupTeamRuns (runViews.projectsView); the same sums here.
+  const projects = (() => {
+    const week = 7 * 86_400_000;
+    const mondayOf = (ms) => 4 * 86_400_000 + Math.floor((ms - 4 * 86_400_000) / week) * week;
+    const finished = recentRuns.filter((run) => run.status !== 'running');
+    const last = mondayOf(Math.max(...finished.map((run) => run.endedAtMs)));
+    const weeks = Array.from({ length: 8 }, (_, index) => last - (7 - index) * week).map((weekStartMs) => {
+      const inWeek = finished.filter((run) => mondayOf(run.endedAtMs) === weekStartMs);
+      return {
+        weekStartMs, runs: inWeek.length,
+        energyKWh: inWeek.reduce((sum, run) => sum + run.energyKWh, 0), emissionsKg: inWeek.reduce((sum, run) => sum + run.emissionsKg, 0),
+      };
+    }).filter((entry, index, all) => all.slice(0, index + 1).some((earlier) => earlier.runs > 0));
+    const tasks = new Map();
+    for (const run of finished) {
+      const key = JSON.stringify([run.projectName, run.command]);
+      const entry = tasks.get(key) ?? { project: run.projectName, task: run.command, runs: 0, energyKWh: 0, emissionsKg: 0 };
+      tasks.set(key, { ...entry, runs: entry.runs + 1, energyKWh: entry.energyKWh + run.energyKWh, emissionsKg: entry.emissionsKg + run.emissionsKg });
+    }
+    return { weeks, topTasks: [...tasks.values()].sort((a, b) => b.emissionsKg - a.emissionsKg).slice(0, 5) };
+  })();
+
   const diagnostics = {
     components: [
       { component: 'cpu', inUse: 'rapl', estimated: false, description: 'RAPL package-0 energy counter (AMD Ryzen 9 7950X)', attempts: [
@@ -232,7 +254,7 @@ function buildScenario() {
   const benchRun = runViewOf(summaryOf(runId, benchInitial, {}), benchInitial);
 
   return {
-    snapshot: { type: 'snapshot', run: liveRun, recentRuns, diagnostics },
+    snapshot: { type: 'snapshot', run: liveRun, recentRuns, diagnostics, projects },
     stream: allSamples.slice(40),
     details,
     bench: { snapshot: { type: 'snapshot', run: benchRun, recentRuns, diagnostics }, samples: benchSamples.slice(600) },

@@ -163,6 +163,29 @@ export interface DiagnosticsView {
   readonly components: readonly ComponentDiagnosticsView[];
 }
 
+/** One week's totals over the store's runs (the week starts Monday 00:00 UTC). */
+export interface WeekTotalsView {
+  readonly weekStartMs: number;
+  readonly runs: number;
+  readonly energyKWh: number;
+  readonly emissionsKg: number;
+}
+
+/** A task's totals across its runs, for the top tasks. */
+export interface TaskTotalsView {
+  readonly project: string;
+  readonly task: string;
+  readonly runs: number;
+  readonly energyKWh: number;
+  readonly emissionsKg: number;
+}
+
+/** The store's runs as `carbon-meter report --group-by project` sums them: the latest weeks and the top tasks. */
+export interface ProjectsView {
+  readonly weeks: readonly WeekTotalsView[];
+  readonly topTasks: readonly TaskTotalsView[];
+}
+
 /** Host → panel. */
 export type HostToPanelMessage =
   | {
@@ -172,6 +195,8 @@ export type HostToPanelMessage =
     readonly recentRuns: readonly RunSummaryView[];
     /** Undefined until the power sources have been probed. */
     readonly diagnostics: DiagnosticsView | undefined;
+    /** Weekly trend and top tasks of the stored runs; absent from older hosts. */
+    readonly projects?: ProjectsView;
   }
   | { readonly type: 'sample'; readonly sample: SampleView }
   | { readonly type: 'runFinished'; readonly summary: RunSummaryView }
@@ -222,6 +247,7 @@ function readHostToPanel(raw: unknown): HostToPanelMessage {
         run: optional(fields.run, readRun),
         recentRuns: readArray(fields.recentRuns, MAX_RUN_SUMMARIES, readRunSummary),
         diagnostics: optional(fields.diagnostics, readDiagnostics),
+        ...(fields.projects === undefined ? {} : { projects: readProjects(fields.projects) }),
       };
     case 'sample':
       return { type, sample: readSample(fields.sample) };
@@ -263,6 +289,31 @@ function readRun(raw: unknown): RunView {
     equivalents: readArray(fields.equivalents, MAX_SHORT_LIST, readEquivalent),
     samples: readArray(fields.samples, MAX_SAMPLES, readSample),
     ...(fields.embodied === undefined ? {} : { embodied: readEmbodied(fields.embodied) }),
+  };
+}
+
+function readProjects(raw: unknown): ProjectsView {
+  const fields = readFields(raw);
+  return {
+    weeks: readArray(fields.weeks, MAX_SHORT_LIST, (week) => {
+      const weekFields = readFields(week);
+      return {
+        weekStartMs: readNonNegative(weekFields.weekStartMs),
+        runs: readInteger(weekFields.runs, 0, Number.MAX_SAFE_INTEGER),
+        energyKWh: readNonNegative(weekFields.energyKWh),
+        emissionsKg: readNonNegative(weekFields.emissionsKg),
+      };
+    }),
+    topTasks: readArray(fields.topTasks, MAX_SHORT_LIST, (task) => {
+      const taskFields = readFields(task);
+      return {
+        project: readText(taskFields.project),
+        task: readText(taskFields.task),
+        runs: readInteger(taskFields.runs, 0, Number.MAX_SAFE_INTEGER),
+        energyKWh: readNonNegative(taskFields.energyKWh),
+        emissionsKg: readNonNegative(taskFields.emissionsKg),
+      };
+    }),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   type DiagnosticsView,
   type HostToPanelMessage,
   type PanelToHostMessage,
+  type ProjectsView,
   type ReportFormat,
   type RunSummaryView,
   type RunView,
@@ -21,6 +22,8 @@ export interface PanelState {
   /** The picked run's details, once the host has sent them. */
   readonly selected: RunView | undefined;
   readonly recentRuns: readonly RunSummaryView[];
+  /** Weekly trend and top tasks of the stored runs, as of the last snapshot. */
+  readonly projects: ProjectsView | undefined;
   readonly diagnostics: DiagnosticsView | undefined;
   readonly equivalentFactors: EquivalentFactors;
   /** A `refresh` is on its way, so stray samples do not ask again. */
@@ -53,6 +56,7 @@ export const INITIAL_PANEL_STATE: PanelState = {
   selectedRunId: undefined,
   selected: undefined,
   recentRuns: [],
+  projects: undefined,
   diagnostics: undefined,
   equivalentFactors: {},
   refreshRequested: false,
@@ -102,7 +106,7 @@ export function reducePanel(state: PanelState, event: PanelEvent): Transition {
 function reduceHostMessage(state: PanelState, message: HostToPanelMessage): Transition {
   switch (message.type) {
     case 'snapshot':
-      return reduceSnapshot(state, message.run, message.recentRuns, message.diagnostics);
+      return reduceSnapshot(state, message.run, message.recentRuns, message.diagnostics, message.projects);
     case 'sample': {
       const { live } = state;
       const sample = message.sample;
@@ -154,6 +158,7 @@ function reduceSnapshot(
   run: RunView | undefined,
   recentRuns: readonly RunSummaryView[],
   diagnostics: DiagnosticsView | undefined,
+  projects: ProjectsView | undefined,
 ): Transition {
   const outgoing: PanelToHostMessage[] = [];
   let live = state.live;
@@ -186,7 +191,7 @@ function reduceSnapshot(
   }
 
   return {
-    state: { ...state, live, selectedRunId, selected, recentRuns, diagnostics, equivalentFactors, refreshRequested: false },
+    state: { ...state, live, selectedRunId, selected, recentRuns, projects, diagnostics, equivalentFactors, refreshRequested: false },
     outgoing,
   };
 }

@@ -18,7 +18,7 @@ import {
 import { exportableRunId, shownRun, type PanelEvent, type PanelState, type ShownRun } from './panelState';
 import { buildChartSeries } from './samples';
 import { withRun } from './history';
-import { renderDiagnostics, renderEmbodied, renderEquivalents, renderHistory, renderSources, statusIcon, updateHistoryRow } from './sections';
+import { renderDiagnostics, renderEmbodied, renderEquivalents, renderHistory, renderProjects, renderSources, statusIcon, updateHistoryRow } from './sections';
 
 const COMPONENTS = ['cpu', 'gpu', 'ram'] as const;
 const HISTORY_REFRESH_MS = 5_000;
@@ -34,6 +34,7 @@ interface Drawn {
   sources?: RunView['sources'] | undefined;
   diagnostics?: PanelState['diagnostics'];
   recentRuns?: PanelState['recentRuns'];
+  projects?: PanelState['projects'];
   historyMarks?: string;
   liveSummary?: RunSummaryView | undefined;
   shownKind?: ShownRun['kind'];
@@ -59,6 +60,8 @@ export class PanelView {
   private readonly sources = requireElement('sources');
   private readonly diagnostics = requireElement('diagnostics');
   private readonly history = requireElement('history');
+  private readonly trendWeeks = requireElement('trend-weeks');
+  private readonly trendTasks = requireElement('trend-tasks');
   private readonly exportHint = requireElement('export-hint');
   private readonly gpuLegend = requireElement('legend-gpu');
   private readonly figures = {
@@ -105,6 +108,8 @@ export class PanelView {
     if (run?.sources !== drawn.sources || shown.kind !== drawn.shownKind) renderSources(this.sources, run?.sources);
     if (state.diagnostics !== drawn.diagnostics || drawn.shownKind === undefined) renderDiagnostics(this.diagnostics, state.diagnostics);
 
+    if (state.projects !== drawn.projects || drawn.shownKind === undefined) renderProjects(this.trendWeeks, this.trendTasks, state.projects);
+
     const liveRunId = state.live?.summary.id;
     const historyMarks = `${state.selectedRunId ?? ''}\n${liveRunId ?? ''}`;
     const liveSummary = state.live?.summary;
@@ -127,7 +132,7 @@ export class PanelView {
 
     this.drawn = {
       summary, run, samples: run?.samples, equivalents: run?.equivalents, embodied: run?.embodied, embodiedStatus: run?.summary.status, sources: run?.sources,
-      diagnostics: state.diagnostics, recentRuns: state.recentRuns, historyMarks, liveSummary,
+      diagnostics: state.diagnostics, recentRuns: state.recentRuns, projects: state.projects, historyMarks, liveSummary,
       shownKind: shown.kind, exportable,
     };
   }

@@ -5,6 +5,7 @@ import type {
   EmbodiedView,
   EquivalentIdView,
   EquivalentView,
+  ProjectsView,
   RunStatusView,
   RunSummaryView,
   SourceView,
@@ -79,6 +80,42 @@ export function renderEmbodied(container: HTMLElement, embodied: EmbodiedView | 
       element('span', { className: 'embodied-method', text: item.method }),
     ])),
   );
+}
+
+/**
+ * The stored runs' CO₂e per week (a bar each, scaled to the largest) and the tasks that emitted most, as
+ * `carbon-meter report --group-by project` sums them.
+ */
+export function renderProjects(weeksList: HTMLElement, tasksList: HTMLElement, projects: ProjectsView | undefined): void {
+  if (!projects || projects.weeks.length === 0) {
+    const hint = element('li', { className: 'hint', text: projects ? 'No stored runs yet.' : 'Loading…' });
+    weeksList.replaceChildren(hint);
+    tasksList.replaceChildren();
+    return;
+  }
+  const largest = Math.max(...projects.weeks.map((week) => week.emissionsKg));
+  weeksList.replaceChildren(...projects.weeks.map((week) => {
+    const bar = element('span', { className: 'trend-bar' });
+    // A width from data, set through the CSSOM: the CSP allows no inline style attribute.
+    bar.style.width = `${largest > 0 ? Math.max((week.emissionsKg / largest) * 100, week.emissionsKg > 0 ? 2 : 0) : 0}%`;
+    const label = `${formatWeek(week.weekStartMs)}: ${formatEmissions(week.emissionsKg)}, ${week.runs} run${week.runs === 1 ? '' : 's'}, ${formatEnergy(week.energyKWh)}`;
+    return element('li', { className: 'trend-week', title: label, attributes: { 'aria-label': label } }, [
+      element('span', { className: 'trend-week-label', text: formatWeek(week.weekStartMs) }),
+      element('span', { className: 'trend-bar-track' }, [bar]),
+      element('span', { className: 'trend-amount', text: formatEmissions(week.emissionsKg) }),
+    ]);
+  }));
+  tasksList.replaceChildren(...(projects.topTasks.length === 0
+    ? [element('li', { className: 'hint', text: 'No task yet.' })]
+    : projects.topTasks.map((task) => element('li', { className: 'trend-task', title: `${task.project} · ${task.task}` }, [
+      element('span', { className: 'trend-task-name', text: task.task }),
+      element('span', { className: 'trend-amount', text: `${formatEmissions(task.emissionsKg)} · ${task.runs} run${task.runs === 1 ? '' : 's'}` }),
+    ]))));
+}
+
+/** "Nov 16": the Monday a week starts on, in UTC like the weeks themselves. */
+function formatWeek(weekStartMs: number): string {
+  return new Date(weekStartMs).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
 export function renderSources(container: HTMLElement, sources: readonly SourceView[] | undefined): void {

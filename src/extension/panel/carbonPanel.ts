@@ -12,7 +12,7 @@ import { DisposableObject } from '../disposableObject';
 import type { ReportExporter } from '../reports/reportExporter';
 import type { ActiveRun, RunTracker } from '../tracking/runTracker';
 import { renderPanelHtml } from './panelHtml';
-import { diagnosticsView, runViewFromActive, runViewFromRecord, sampleView, summaryViewFromRecord, summaryViewsFromStore } from './runViews';
+import { diagnosticsView, projectsView, runViewFromActive, runViewFromRecord, sampleView, summaryViewFromRecord, summaryViewsFromStore } from './runViews';
 
 /**
  * The Carbon Meter panel's host side: one webview panel, rebuilt from a snapshot whenever it (re)loads
@@ -131,7 +131,7 @@ export class CarbonPanel extends DisposableObject {
     if (active) run = this.activeRunView(active);
     else if (runs[0]) run = await this.runView(runs[0].id);
     this.shownRunId = run?.summary.id;
-    this.post({ type: 'snapshot', run, recentRuns: summaryViewsFromStore(runs), diagnostics: this.diagnostics });
+    this.post({ type: 'snapshot', run, recentRuns: summaryViewsFromStore(runs), diagnostics: this.diagnostics, projects: projectsView(runs) });
     if (!this.diagnostics) void this.loadDiagnostics();
   }
 

@@ -139,6 +139,12 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
         <div id="diagnostics"></div>
         <vscode-button id="open-diagnostics" secondary icon="info">Open full diagnostics</vscode-button>
       </section>
+      <section aria-labelledby="trend-heading">
+        <h2 id="trend-heading">Recent weeks</h2>
+        <ul id="trend-weeks" class="trend-weeks" aria-label="CO₂e of the stored runs per week, latest last"></ul>
+        <h3 class="trend-subheading">Top tasks</h3>
+        <ul id="trend-tasks" class="trend-tasks"></ul>
+      </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">History</h2>
         <div id="history"></div>

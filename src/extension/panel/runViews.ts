@@ -7,13 +7,15 @@ import type { PowerDiagnostics } from '../../engine/powerSources/powerSource';
 import { formatEmbodiedMethod } from '../../engine/lifecycle/formatEmbodied';
 import type { RunEmbodied } from '../../engine/lifecycle/runEmbodied';
 import { computeEquivalents } from '../../engine/reports/equivalents';
+import { groupTeamRuns } from '../../engine/reports/team/groupTeamRuns';
+import { teamRunsFromSummaries } from '../../engine/reports/team/teamRun';
 import type { ComponentEnergyKWh, RunHeader, RunLocation, RunRecord, RunSample, RunSourceSummary } from '../../engine/reports/runRecord';
 import { summarizeRun, type RunSummary } from '../../engine/runStore';
 import type { SamplerTotals } from '../../engine/sampler';
 import { mergeRunSamplesToAtMost } from '../../engine/series/mergeRunSamples';
 import { JOULES_PER_KWH } from '../../engine/units';
 import {
-  DiagnosticsView, MAX_ID_LENGTH, MAX_RUN_SUMMARIES, MAX_SAMPLES, MAX_SHORT_LIST, MAX_STRING_LENGTH, RunSummaryView, RunView, SampleView,
+  DiagnosticsView, MAX_ID_LENGTH, MAX_RUN_SUMMARIES, MAX_SAMPLES, MAX_SHORT_LIST, MAX_STRING_LENGTH, ProjectsView, RunSummaryView, RunView, SampleView,
 } from '../../protocol/panelMessages';
 
 /**
@@ -209,4 +211,25 @@ function nonNegative(value: number): number {
 
 function percent(value: number | undefined): number | undefined {
   return value === undefined || !Number.isFinite(value) ? undefined : Math.min(100, Math.max(0, value));
+}
+
+/** Weeks and tasks the panel shows: enough for "how is this project doing lately" at a glance. */
+export const PROJECT_TREND_WEEKS = 8;
+export const PROJECT_TOP_TASKS = 5;
+
+/**
+ * The store's runs summed as `carbon-meter report --group-by project` sums them (the same code): the
+ * latest weeks, empty ones included, and the tasks that emitted most.
+ */
+export function projectsView(summaries: readonly RunSummary[]): ProjectsView {
+  const report = groupTeamRuns(teamRunsFromSummaries(summaries, 'store'), ['project'], PROJECT_TOP_TASKS);
+  return {
+    weeks: report.weeks.slice(-PROJECT_TREND_WEEKS).map((week) => ({
+      weekStartMs: week.weekStartMs, runs: week.runs, energyKWh: nonNegative(week.energyKWh), emissionsKg: nonNegative(week.emissionsKg),
+    })),
+    topTasks: report.topTasks.map((task) => ({
+      project: bounded(task.project), task: bounded(task.task), runs: task.runs,
+      energyKWh: nonNegative(task.energyKWh), emissionsKg: nonNegative(task.emissionsKg),
+    })),
+  };
 }

@@ -33,6 +33,13 @@ const pastRuns = [
 ];
 
 describe('panel state', () => {
+  it('keeps the weekly trend and top tasks of the latest snapshot, and none from a host that sends none', () => {
+    const projects = { weeks: [{ weekStartMs: 345_600_000, runs: 2, energyKWh: 0.1, emissionsKg: 0.02 }], topTasks: [] };
+    const withProjects = play([host({ type: 'snapshot', run: undefined, recentRuns: pastRuns, diagnostics: undefined, projects })]).state;
+    assert.equal(withProjects.projects, projects);
+    assert.equal(play([host(snapshot(undefined, pastRuns))], withProjects).state.projects, undefined);
+  });
+
   it('shows the run a snapshot brings, with its history and diagnostics, and sends nothing', () => {
     const diagnostics = buildDiagnostics();
     const { state, sent } = play([host(snapshot(running(), pastRuns, diagnostics))]);

@@ -6,7 +6,7 @@ import { loadEmbodiedData } from '../../../../src/engine/lifecycle/embodiedData'
 import { computeRunEmbodied } from '../../../../src/engine/lifecycle/runEmbodied';
 import type { RunSample } from '../../../../src/engine/reports/runRecord';
 import {
-  chartSamples, diagnosticsView, locationLabel, MAX_VIEW_SAMPLES, runViewFromActive, runViewFromRecord, summaryViewFromStore,
+  chartSamples, diagnosticsView, locationLabel, MAX_VIEW_SAMPLES, projectsView, runViewFromActive, runViewFromRecord, summaryViewFromStore,
 } from '../../../../src/extension/panel/runViews';
 import { summarizeRun } from '../../../../src/engine/runStore';
 import { MAX_SAMPLES, MAX_STRING_LENGTH, parseHostToPanel } from '../../../../src/protocol/panelMessages';
@@ -42,6 +42,23 @@ describe('runViews', () => {
     assert.equal(runViewFromRecord(record, equivalents).embodied, undefined, 'none without the figures');
     const broken = { type: 'runDetails', run: { ...view, embodied: { ...view.embodied, embodiedKg: -1 } } };
     assert.equal(parseHostToPanel(broken), undefined, 'a negative embodied figure drops the message');
+  });
+
+  it('sums the stored runs by week and task as the team report does, for the panel', () => {
+    const week = 7 * 86_400_000;
+    const monday = Date.UTC(2024, 2, 4);
+    const summaries = [
+      summarizeRun(buildRunRecord({ id: 'a', command: 'npm test', endedAtMs: monday + 3_600_000, emissionsKg: 0.002, energyKWh: 0.004 })),
+      summarizeRun(buildRunRecord({ id: 'b', command: 'npm test', endedAtMs: monday + 2 * week + 60_000, emissionsKg: 0.003, energyKWh: 0.006 })),
+      summarizeRun(buildRunRecord({ id: 'c', command: 'python train.py', endedAtMs: monday + 2 * week + 120_000, emissionsKg: 0.5, energyKWh: 1 })),
+    ];
+    const projects = projectsView(summaries);
+    assert.deepEqual(projects.weeks.map((entry) => [entry.weekStartMs, entry.runs, entry.emissionsKg]),
+      [[monday, 1, 0.002], [monday + week, 0, 0], [monday + 2 * week, 2, 0.503]]);
+    assert.deepEqual(projects.topTasks.map((task) => [task.task, task.runs, task.emissionsKg]), [['python train.py', 1, 0.5], ['npm test', 2, 0.005]]);
+    const message = { type: 'snapshot', run: undefined, recentRuns: [], diagnostics: undefined, projects };
+    assert.deepEqual(parseHostToPanel(message), message);
+    assert.equal(parseHostToPanel({ ...message, projects: { ...projects, weeks: [{ ...projects.weeks[0], runs: -1 }] } }), undefined);
   });
 
   it('turns emissions into the equivalents with a usable factor', () => {
