@@ -1,5 +1,4 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, RequestOptions, ClientRequest } from 'node:http';
 
 /** Why a push did not land; the outbox keeps the push and tries again later. */
 export interface PushFailure {
@@ -56,9 +55,12 @@ export function redactUrl(url: URL): string {
  * PUTs the exposition text to the group, replacing what the group held: pushing the same run twice is
  * harmless, so a retried push can never count a run twice. Never rejects.
  */
-export function pushGroup(baseUrl: URL, key: GroupingKey, body: string, timeoutMs: number = DEFAULT_TIMEOUT_MS): Promise<PushResult> {
+export async function pushGroup(baseUrl: URL, key: GroupingKey, body: string, timeoutMs: number = DEFAULT_TIMEOUT_MS): Promise<PushResult> {
   const target = new URL(groupPath(key), baseUrl.href.endsWith('/') ? baseUrl.href : `${baseUrl.href}/`);
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Loaded on the first push only: node:https costs about 5 ms to load, on every activation and CLI start otherwise.
+  const send: (url: URL, options: RequestOptions, callback: (response: IncomingMessage) => void) => ClientRequest = target.protocol === 'https:'
+    ? (await import('node:https')).request
+    : (await import('node:http')).request;
   const authorization = baseUrl.username
     ? `Basic ${Buffer.from(`${decodeURIComponent(baseUrl.username)}:${decodeURIComponent(baseUrl.password)}`).toString('base64')}`
     : undefined;
