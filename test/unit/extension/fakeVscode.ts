@@ -7,54 +7,8 @@
  */
 import { join } from 'node:path';
 
-type Listener<T> = (value: T) => void;
-
-export class EventEmitter<T> {
-  private listeners = new Set<Listener<T>>();
-  readonly event = (listener: Listener<T>) => {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  };
-  fire(value: T): void {
-    for (const listener of [...this.listeners]) listener(value);
-  }
-  dispose(): void {
-    this.listeners.clear();
-  }
-}
-
-export class Disposable {
-  constructor(private readonly callback: () => void) {}
-  static from(...disposables: { dispose(): unknown }[]): Disposable {
-    return new Disposable(() => disposables.forEach((disposable) => disposable.dispose()));
-  }
-  dispose(): void {
-    this.callback();
-  }
-}
-
-export class Uri {
-  private constructor(readonly scheme: string, readonly fsPath: string) {}
-  static file(path: string): Uri {
-    return new Uri('file', path);
-  }
-  static joinPath(base: Uri, ...parts: string[]): Uri {
-    return new Uri(base.scheme, join(base.fsPath, ...parts));
-  }
-  get path(): string {
-    return this.fsPath;
-  }
-  toString(): string {
-    return `${this.scheme}://${this.fsPath}`;
-  }
-}
-
-export class MarkdownString {
-  constructor(readonly value: string) {}
-}
-
-export const StatusBarAlignment = { Left: 1, Right: 2 };
-export const ViewColumn = { Active: -1, Beside: -2, One: 1 };
+export { Disposable, EventEmitter, MarkdownString, StatusBarAlignment, Uri, ViewColumn } from '../../fixtures/vscodeValues';
+import { EventEmitter, Uri, type Listener } from '../../fixtures/vscodeValues';
 export const QuickPickItemKind = { Separator: -1, Default: 0 };
 export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 };
 
