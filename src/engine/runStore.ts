@@ -323,14 +323,9 @@ class FileRunStore implements RunStore {
       const text = (run.headerWritten ? '' : run.headerLine) + run.pendingLines.join('');
       // One append per flush: after a crash the file holds whole lines plus at most one torn last line.
       await this.fs.appendFile(this.partialPath(id), text, 'utf8');
-      run.writtenBytes += Buffer.byteLength(text, 'utf8');
-      run.headerWritten = true;
-      run.pendingLines = run.pendingLines.slice(included);
-      run.suspect = false;
-      run.lastFailure = undefined;
+      this.markWritten(run, run.writtenBytes + Buffer.byteLength(text, 'utf8'), included);
     } catch (error) {
-      run.suspect = true;
-      run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error), path: this.partialPath(id) });
+      this.markFailed(id, run, operation, error);
     }
   }
 
@@ -342,15 +337,25 @@ class FileRunStore implements RunStore {
     try {
       // Lines appended while the file is written are not in it: they stay pending.
       const included = run.pendingLines.length;
-      run.writtenBytes = await rewriteJournal(this.fs, this.partialPath(id), run.headerLine, run.journal);
-      run.headerWritten = true;
-      run.pendingLines = run.pendingLines.slice(included);
-      run.suspect = false;
-      run.lastFailure = undefined;
+      this.markWritten(run, await rewriteJournal(this.fs, this.partialPath(id), run.headerLine, run.journal), included);
     } catch (error) {
-      run.suspect = true;
-      run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error), path: this.partialPath(id) });
+      this.markFailed(id, run, operation, error);
     }
+  }
+
+  /** The header and the first `includedLines` pending lines are on disk, in a file of `writtenBytes` whole lines. */
+  private markWritten(run: ActiveRun, writtenBytes: number, includedLines: number): void {
+    run.writtenBytes = writtenBytes;
+    run.headerWritten = true;
+    run.pendingLines = run.pendingLines.slice(includedLines);
+    run.suspect = false;
+    run.lastFailure = undefined;
+  }
+
+  /** A write failed: the file's tail must be checked before the next append, and the user told once. */
+  private markFailed(id: string, run: ActiveRun, operation: StoreWriteFailure['operation'], error: unknown): void {
+    run.suspect = true;
+    run.lastFailure = this.reportFailure(run.lastFailure, { runId: id, operation, code: errorCode(error), message: errorMessage(error), path: this.partialPath(id) });
   }
 
   /**
