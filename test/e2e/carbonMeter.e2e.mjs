@@ -8,13 +8,13 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, startMemorySampler } from '../../scripts/e2e/browser.mjs';
+import { startMemorySampler } from '../../scripts/e2e/browser.mjs';
 import {
-  createRunDir, ensureInstalled, installVsix, readUserSettings, removeRunDir, repoRoot, startCodeServer, tail,
+  createRunDir, ensureInstalled, readUserSettings, removeRunDir, repoRoot, tail,
 } from '../../scripts/e2e/codeServer.mjs';
-import { packageExtension } from '../../scripts/package.mjs';
-import { poll, Steps } from './steps.mjs';
-import { parseStatusGrams, Workbench } from './workbench.mjs';
+import { installExtension, openWorkbench } from './session.mjs';
+import { poll } from './steps.mjs';
+import { parseStatusGrams } from './workbench.mjs';
 
 const TASK = 'Burn CPU in 2 processes (30 s)';
 const TASK_COMMAND = 'node cpuBurn.mjs 30 2';
@@ -29,22 +29,14 @@ const run = createRunDir({ 'carbonMeter.country': COUNTRY });
 cpSync(join(repoRoot, 'samples/workspace'), run.ws, { recursive: true });
 const shots = join(run.dir, 'screenshots');
 mkdirSync(shots);
-const vsix = process.env.E2E_VSIX ?? packageExtension({ production: false, quiet: true, out: join(run.dir, 'carbon-meter.vsix') });
-installVsix(run, vsix);
+installExtension(run);
 console.log(`e2e: packaged and installed the extension (${elapsed()})`);
 
 const countryIntensity = JSON.parse(readFileSync(join(repoRoot, 'data/countryIntensity.json'), 'utf8'))
   .countries.find((country) => country.iso3 === COUNTRY).gramsPerKWh;
 
-const server = await startCodeServer(run);
-const { context, page } = await launchBrowser(run).catch(async (error) => {
-  await server.stop();
-  throw error;
-});
+const { server, context, page, workbench, steps } = await openWorkbench(run);
 const sampler = startMemorySampler(() => ({ 'code-server': server.pid, 'driver+chromium': process.pid }));
-page.setDefaultTimeout(20_000);
-const workbench = new Workbench(page);
-const steps = new Steps(page, run.dir, () => workbench.visibleMessages());
 const status = workbench.statusItem('gCO₂e');
 const statusText = async () => (await status.first().innerText()).trim();
 const state = {};

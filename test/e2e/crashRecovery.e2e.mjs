@@ -7,13 +7,11 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser } from '../../scripts/e2e/browser.mjs';
 import {
-  createRunDir, ensureInstalled, installVsix, removeRunDir, repoRoot, startCodeServer, tail,
+  createRunDir, ensureInstalled, removeRunDir, repoRoot, tail,
 } from '../../scripts/e2e/codeServer.mjs';
-import { packageExtension } from '../../scripts/package.mjs';
-import { poll, Steps } from './steps.mjs';
-import { Workbench } from './workbench.mjs';
+import { installExtension, openWorkbench } from './session.mjs';
+import { poll } from './steps.mjs';
 
 const TASK = 'Burn CPU (20 s)';
 const INTERVAL_MS = 500;
@@ -29,18 +27,10 @@ const runs = join(store, 'runs');
 mkdirSync(join(run.ud, 'Machine'), { recursive: true });
 writeFileSync(join(run.ud, 'Machine', 'settings.json'), `${JSON.stringify({ 'carbonMeter.storageLocation': store }, null, 2)}\n`);
 cpSync(join(repoRoot, 'samples/workspace'), run.ws, { recursive: true });
-const vsix = process.env.E2E_VSIX ?? packageExtension({ production: false, quiet: true, out: join(run.dir, 'carbon-meter.vsix') });
-installVsix(run, vsix);
+installExtension(run);
 console.log(`e2e (crash recovery): packaged and installed the extension (${elapsed()})`);
 
-const server = await startCodeServer(run);
-const { context, page } = await launchBrowser(run).catch(async (error) => {
-  await server.stop();
-  throw error;
-});
-page.setDefaultTimeout(20_000);
-const workbench = new Workbench(page);
-const steps = new Steps(page, run.dir, () => workbench.visibleMessages());
+const { server, context, page, workbench, steps } = await openWorkbench(run);
 const state = {};
 
 /** The journal of the run being tracked: its header and its whole sample lines. */

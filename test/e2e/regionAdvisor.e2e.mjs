@@ -9,13 +9,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser } from '../../scripts/e2e/browser.mjs';
 import {
-  createRunDir, ensureInstalled, installVsix, removeRunDir, repoRoot, startCodeServer, tail,
+  createRunDir, ensureInstalled, removeRunDir, repoRoot, tail,
 } from '../../scripts/e2e/codeServer.mjs';
-import { packageExtension } from '../../scripts/package.mjs';
-import { poll, Steps } from './steps.mjs';
-import { Workbench } from './workbench.mjs';
+import { installExtension, openWorkbench } from './session.mjs';
+import { poll } from './steps.mjs';
 
 const TASK = 'Burn CPU (4 s)';
 const updateDocs = process.argv.includes('--update-docs');
@@ -27,18 +25,10 @@ const run = createRunDir({ 'carbonMeter.country': 'IND' });
 cpSync(join(repoRoot, 'samples/workspace'), run.ws, { recursive: true });
 const shots = join(run.dir, 'screenshots');
 mkdirSync(shots);
-const vsix = process.env.E2E_VSIX ?? packageExtension({ production: false, quiet: true, out: join(run.dir, 'carbon-meter.vsix') });
-installVsix(run, vsix);
+installExtension(run);
 console.log(`e2e (region advisor): packaged and installed the extension (${elapsed()})`);
 
-const server = await startCodeServer(run);
-const { context, page } = await launchBrowser(run).catch(async (error) => {
-  await server.stop();
-  throw error;
-});
-page.setDefaultTimeout(20_000);
-const workbench = new Workbench(page);
-const steps = new Steps(page, run.dir, () => workbench.visibleMessages());
+const { server, context, page, workbench, steps } = await openWorkbench(run);
 const state = {};
 
 /** The extension's store for the workspace (its workspaceStorage folder) and the run in it, once written. */
