@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -8,6 +7,7 @@ import { createElectricityMapsProvider } from '../../../src/engine/intensity/ele
 import { createIntensityCache } from '../../../src/engine/intensity/intensityCache';
 import { readLatestIntensity } from '../../../src/engine/intensity/liveIntensityApi';
 import { fixture, startReplayServer, type ReplayAnswer, type ReplayServer } from '../../fixtures/liveIntensity/replayServer';
+import { closedPort } from '../../fixtures/closedPort';
 
 const KEY = 'em-SECRET-4f9c2a7d1b';
 const YEARLY = { gramsPerKWh: 44.18, source: 'Ember via OWID (CC BY 4.0)', year: 2024 };
@@ -18,13 +18,6 @@ function leaksKey(text: string): boolean {
   return false;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('the Electricity Maps key never leaks', () => {
   let server: ReplayServer;

@@ -1,25 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createElectricityMapsProvider, type ElectricityMapsOptions } from '../../../../src/engine/intensity/electricityMapsProvider';
 import { createIntensityCache } from '../../../../src/engine/intensity/intensityCache';
 import { readLatestIntensity, type LiveFailureKind } from '../../../../src/engine/intensity/liveIntensityApi';
 import { fixture, startReplayServer, type ReplayAnswer, type ReplayServer } from '../../../fixtures/liveIntensity/replayServer';
+import { closedPort } from '../../../fixtures/closedPort';
 
 const KEY = 'test-key-0123456789';
 const HOUR_MS = 3_600_000;
 const YEARLY = { gramsPerKWh: 44.18, source: 'Ember via OWID (CC BY 4.0)', year: 2024 };
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('Electricity Maps provider', () => {
   let server: ReplayServer | undefined;

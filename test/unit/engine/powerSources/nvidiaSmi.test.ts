@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createNvidiaSmiSource } from '../../../../src/engine/powerSources/nvidiaSmi';
 import {
   GPU_QUERY_FIELDS,
@@ -11,22 +11,13 @@ import {
   parseGpuQueryOutput,
 } from '../../../../src/engine/powerSources/nvidiaSmiParsing';
 import type { PowerSource } from '../../../../src/engine/powerSources/powerSource';
+import { FAKE_NVIDIA_SMI_DIR, H100_UUID, isAlive, sleep } from '../../../fixtures/nvidia-smi/fakeNvidiaSmi';
 
-const FAKES = resolve(__dirname, '../../../fixtures/nvidia-smi');
-const H100_UUID = 'GPU-4b9e8c1a-2f0d-4e5b-9c3a-7d1e6f2a8b90';
+const FAKES = FAKE_NVIDIA_SMI_DIR;
 const LOADED_H100_UUID = 'GPU-d3a7f210-6c5b-4a8e-b1f9-0e2c4d6a8f13';
 const DRIVER_MESSAGE = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver";
 
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('nvidia-smi parsing', () => {
   it('parses a captured H100 row with the current field list', () => {

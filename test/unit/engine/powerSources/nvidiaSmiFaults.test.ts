@@ -1,23 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createNvidiaSmiSource } from '../../../../src/engine/powerSources/nvidiaSmi';
 import { GPU_QUERY_FIELDS, parseGpuQueryLine } from '../../../../src/engine/powerSources/nvidiaSmiParsing';
 import type { PowerSource } from '../../../../src/engine/powerSources/powerSource';
+import { FAKE_NVIDIA_SMI_DIR, H100_UUID, isAlive, sleep } from '../../../fixtures/nvidia-smi/fakeNvidiaSmi';
 
-const FAKES = resolve(__dirname, '../../../fixtures/nvidia-smi');
-const H100_UUID = 'GPU-4b9e8c1a-2f0d-4e5b-9c3a-7d1e6f2a8b90';
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+const FAKES = FAKE_NVIDIA_SMI_DIR;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('nvidia-smi that hangs, fails or prints garbage', () => {
   let scratch: string;
