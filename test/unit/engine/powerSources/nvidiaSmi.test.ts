@@ -11,7 +11,7 @@ import {
   parseGpuQueryOutput,
 } from '../../../../src/engine/powerSources/nvidiaSmiParsing';
 import type { PowerSource } from '../../../../src/engine/powerSources/powerSource';
-import { FAKE_NVIDIA_SMI_DIR, H100_UUID, isAlive, sleep } from '../../../fixtures/nvidia-smi/fakeNvidiaSmi';
+import { FAKE_NVIDIA_SMI_DIR, H100_UUID, isAlive, sleep } from '../../../fixtures/nvidia-smi/fakesForTests';
 
 const FAKES = FAKE_NVIDIA_SMI_DIR;
 const LOADED_H100_UUID = 'GPU-d3a7f210-6c5b-4a8e-b1f9-0e2c4d6a8f13';

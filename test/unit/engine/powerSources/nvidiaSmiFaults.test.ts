@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createNvidiaSmiSource } from '../../../../src/engine/powerSources/nvidiaSmi';
 import { GPU_QUERY_FIELDS, parseGpuQueryLine } from '../../../../src/engine/powerSources/nvidiaSmiParsing';
 import type { PowerSource } from '../../../../src/engine/powerSources/powerSource';
-import { FAKE_NVIDIA_SMI_DIR, H100_UUID, isAlive, sleep } from '../../../fixtures/nvidia-smi/fakeNvidiaSmi';
+import { FAKE_NVIDIA_SMI_DIR, H100_UUID, isAlive, sleep } from '../../../fixtures/nvidia-smi/fakesForTests';
 
 const FAKES = FAKE_NVIDIA_SMI_DIR;
 
