@@ -108,9 +108,21 @@ try {
     assert.ok(record.emissionsKg > 0 && record.energyKWh > 0);
     state.lostMs = state.killedAtMs - record.endedAtMs;
     assert.ok(state.lostMs >= 0 && state.lostMs <= INTERVAL_MS + 500, `${state.lostMs} ms between the last sample and the kill`);
-    const csv = readFileSync(join(store, 'emissions.csv'), 'utf8');
-    assert.equal(csv.split('\n').filter((line) => line.includes(state.runId)).length, 1, 'one emissions.csv row');
-    assert.deepEqual(readdirSync(runs).filter((name) => name.includes(state.runId)), [`${state.runId}.json`]);
+    // Recovery writes the record first, then appends the CSV row: wait for the row too.
+    const rows = await poll('the recovered run\'s emissions.csv row', 10_000, () => {
+      try {
+        const matching = readFileSync(join(store, 'emissions.csv'), 'utf8').split('\n').filter((line) => line.includes(state.runId));
+        return matching.length > 0 ? matching : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 200);
+    assert.equal(rows.length, 1, 'one emissions.csv row');
+    // The claimed journal is deleted last, once the record and the row are written.
+    await poll('the recovered journal to be removed', 10_000, () => {
+      const left = readdirSync(runs).filter((name) => name.includes(state.runId));
+      return left.length === 1 && left[0] === `${state.runId}.json` ? left : undefined;
+    }, 200);
     state.record = record;
   }, { timeoutMs: 70_000 });
 
