@@ -42,6 +42,7 @@ export interface ResolvedLocation {
 export const CONFIG_FILE_NAME = WORKSPACE_CONFIG_FILE_NAME;
 // CodeCarbon's default when nothing is known about the data centre.
 const DEFAULT_PUE = 1.0;
+const MAX_PUE = 5;
 
 interface Layer {
   readonly basis: LocationBasis;
@@ -138,9 +139,10 @@ function worldDefault(data: IntensityData) {
 function parsePue(raw: unknown, where: string, warnings: string[]): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
-  // PUE is facility energy over IT energy, so it cannot be below 1.
-  if (Number.isFinite(value) && value >= 1) return value;
-  warnings.push(`Ignoring ${where} PUE ${JSON.stringify(raw)}: expected a number ≥ 1.`);
+  // PUE is facility energy over IT energy, so it cannot be below 1; above 5 is a typo, not a data centre
+  // (the same range as --pue, the setting and the workspace file).
+  if (Number.isFinite(value) && value >= 1 && value <= MAX_PUE) return value;
+  warnings.push(`Ignoring ${where} PUE ${JSON.stringify(raw)}: expected a number from 1 to ${MAX_PUE}.`);
   return undefined;
 }
 

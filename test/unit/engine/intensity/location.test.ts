@@ -71,10 +71,12 @@ describe('resolveLocation', () => {
     assert.throws(() => resolveLocation(base({ flags: { country: 'FRX' } }), data), /Unknown country "FRX"/);
   });
 
-  it('ignores a PUE below 1 with a warning', () => {
-    const result = resolveLocation(base({ env: { CARBON_METER_PUE: '0.5' } }), data);
-    assert.equal(result.pue, 1.0);
-    assert.match(result.warnings.join('\n'), /CARBON_METER_PUE/);
+  it('ignores a PUE below 1 or above 5 with a warning, as the flag, the setting and the file do', () => {
+    for (const pue of ['0.5', '99']) {
+      const result = resolveLocation(base({ env: { CARBON_METER_PUE: pue } }), data);
+      assert.equal(result.pue, 1.0);
+      assert.match(result.warnings.join('\n'), new RegExp(`CARBON_METER_PUE PUE "${pue}": expected a number from 1 to 5`));
+    }
   });
 
   it('guesses the country from the time zone through zone.tab', () => {
