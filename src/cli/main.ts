@@ -11,7 +11,7 @@ import { runLifecycleCommand } from './commands/lifecycleCommand';
 import { ELECTRICITY_MAPS_KEY_VARIABLE, LiveProviderChoice, runIntensityCommand } from './commands/intensityCommand';
 import { runRegionsCommand } from './commands/regionsCommand';
 import { runReportCommand } from './commands/reportCommand';
-import { runRunCommand } from './commands/runCommand';
+import { recoverInterruptedRuns, runRunCommand } from './commands/runCommand';
 
 declare const CARBON_METER_VERSION: string | undefined;
 
@@ -83,7 +83,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'intensity': {
         const store = engine.store;
         const context = {
-          data: engine.data, io, readRun: (id: string) => store.readRun(id), timeZone: systemTimeZone(io.env), zoneTabPath: DEFAULT_ZONE_TAB_PATH,
+          data: engine.data, io,
+          // A run a crashed tracker left as a journal becomes readable by its id, as `report` finds it.
+          readRun: async (id: string) => {
+            await recoverInterruptedRuns(store, io);
+            return store.readRun(id);
+          },
+          timeZone: systemTimeZone(io.env), zoneTabPath: DEFAULT_ZONE_TAB_PATH,
           liveProvider: () => liveProviderFrom(io.env),
         };
         io.stdout(args.command === 'regions' ? await runRegionsCommand(args, context) : await runIntensityCommand(args, context));

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliIo } from '../../../src/cli/cliIo';
 import { main } from '../../../src/cli/main';
 import type { RunRecord } from '../../../src/engine/reports/runRecord';
 import { pseudonym } from '../../../src/engine/runContext/identity';
+import { buildNthSample, buildRunHeader, buildTotalsSoFar } from '../../fixtures/buildRun';
 import { closedPort, FakePushgateway } from '../../fixtures/pushgateway/fakePushgateway';
 
 const CODECARBON_CSV = resolve(__dirname, '../../fixtures/codecarbon/emissions-2x.csv');
@@ -96,5 +97,25 @@ describe('carbon-meter for teams', () => {
     const empty = captureIo(mkdtempSync(join(tmpdir(), 'cli-team-empty-')));
     assert.equal(await main(['report', '--group-by', 'project', 'nowhere'], empty), 1);
     assert.match(empty.err.join(''), /no such file or folder[\s\S]*no runs found in nowhere/);
+  });
+});
+
+describe('carbon-meter regions and intensity --run', () => {
+  it('recover a run a crashed tracker left as a journal before looking it up, as report does', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cli-recover-'));
+    const runsDirectory = join(cwd, '.carbon-meter/runs');
+    mkdirSync(runsDirectory, { recursive: true });
+    const id = 'c0ffee00-0000-4000-8000-000000000001';
+    const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+    // A writer that no longer exists on this host: the journal is abandoned.
+    writeFileSync(join(runsDirectory, `${id}.partial.jsonl`), line({ kind: 'header', writer: { pid: 999_999_001, hostname: hostname() }, run: buildRunHeader({ id }) })
+      + [1, 2].map((n) => line({ kind: 'sample', sample: buildNthSample(n), totals: buildTotalsSoFar(n) })).join(''));
+    const io = captureIo(cwd);
+    assert.equal(await main(['regions', '--run', id.slice(0, 8), '--json', '--limit', '1'], io), 0, io.err.join(''));
+    assert.match(io.err.join(''), new RegExp(`recovered interrupted run ${id}`));
+    assert.equal((JSON.parse(io.out.join('')) as unknown[]).length, 1);
+    const again = captureIo(cwd);
+    assert.equal(await main(['intensity', '--run', id, '--json'], again), 0, again.err.join(''));
+    assert.equal(again.err.join(''), '', 'nothing left to recover');
   });
 });
