@@ -3,19 +3,14 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/cliIo';
 import { parseEmissionsCsv, EMISSIONS_CSV_COLUMNS } from '../../../src/engine/reports/csvReport';
 import type { RunRecord } from '../../../src/engine/reports/runRecord';
 import { JOULES_PER_KWH } from '../../../src/engine/units';
 import { startAdvancingRapl } from '../../fixtures/advancingRapl';
+import { captureCliIo } from '../../fixtures/captureCliIo';
 
 const FAKE_NVIDIA = resolve(__dirname, '../../fixtures/nvidia-smi');
 
-function captureIo(cwd: string): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { cwd, env: { PATH: process.env.PATH }, stdout: (text) => out.push(text), stderr: (text) => err.push(text), out, err };
-}
 
 /** A busy node child for about `ms` of CPU time, so there is something to attribute. */
 const busyFor = (ms: number): string[] => ['node', '-e', `const t=process.cpuUsage();while((process.cpuUsage(t).user)/1000<${ms}){}`];
@@ -24,7 +19,7 @@ describe('carbon-meter CLI', () => {
   it('measures a command on RAPL and an NVIDIA GPU, passes its exit code through and writes CSV and JSON', async () => {
     const rapl = await startAdvancingRapl({ packageWatts: 40, dramWatts: 4 });
     const cwd = mkdtempSync(join(tmpdir(), 'cli-run-'));
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     try {
       const code = await main(['run', '--country', 'FR', '--interval-ms', '200', '--project', 'demo', '--sysfs-root', rapl.sysfs.sysfsRoot,
         '--nvidia-smi', join(FAKE_NVIDIA, 'h100-idle'), '--', 'sh', '-c', `${busyFor(600).map((part) => `'${part}'`).join(' ')}; exit 7`], io);
@@ -62,7 +57,7 @@ describe('carbon-meter CLI', () => {
 
   it('counts the whole machine in machine mode, as CodeCarbon\'s default does', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cli-machine-'));
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     assert.equal(await main(['run', '--tracking-mode', 'machine', '--cloud', 'gcp:europe-west1', '--interval-ms', '200', '--quiet', '--', 'sleep', '0.5'], io), 0, io.err.join(''));
     const [runFile] = readdirSync(join(cwd, '.carbon-meter/runs'));
     const record = JSON.parse(readFileSync(join(cwd, '.carbon-meter/runs', runFile as string), 'utf8')) as RunRecord;
@@ -78,7 +73,7 @@ describe('carbon-meter CLI', () => {
   });
 
   it('prints the regions as JSON sorted by intensity', async () => {
-    const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-regions-')));
+    const io = captureCliIo(mkdtempSync(join(tmpdir(), 'cli-regions-')));
     assert.equal(await main(['regions', '--provider', 'gcp', '--energy-kwh', '1', '--json'], io), 0);
     const ranked = JSON.parse(io.out.join('')) as { provider: string; emissionsKg: number }[];
     assert.ok(ranked.length > 20 && ranked.every((row) => row.provider === 'gcp' && row.emissionsKg >= 0));
@@ -88,7 +83,7 @@ describe('carbon-meter CLI', () => {
 
   it('ranks regions for a stored run and shows its intensity, from the run store under --out', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cli-regions-run-'));
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     assert.equal(await main(['run', '--country', 'DE', '--out', 'store', '--quiet', '--', 'true'], io), 0, io.err.join(''));
     const [runFile] = readdirSync(join(cwd, 'store/runs'));
     const record = JSON.parse(readFileSync(join(cwd, 'store/runs', runFile as string), 'utf8')) as RunRecord;
@@ -103,7 +98,7 @@ describe('carbon-meter CLI', () => {
   });
 
   it('exits 2 with a clear message on bad arguments and an unknown country', async () => {
-    const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-bad-')));
+    const io = captureCliIo(mkdtempSync(join(tmpdir(), 'cli-bad-')));
     assert.equal(await main(['run', '--pue', 'lots', '--', 'true'], io), 2);
     assert.equal(await main(['run', '--country', 'Frnace', '--', 'true'], io), 2);
     const stderr = io.err.join('');
@@ -112,13 +107,13 @@ describe('carbon-meter CLI', () => {
   });
 
   it('reports 127 for a command that does not exist, as a shell does', async () => {
-    const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-missing-')));
+    const io = captureCliIo(mkdtempSync(join(tmpdir(), 'cli-missing-')));
     assert.equal(await main(['run', '--', 'no-such-command-here'], io), 127);
     assert.match(io.err.join(''), /command not found: no-such-command-here/);
   });
 
   it('explains every source in doctor, with the RAPL permission fix', async () => {
-    const io = captureIo(mkdtempSync(join(tmpdir(), 'cli-doctor-')));
+    const io = captureCliIo(mkdtempSync(join(tmpdir(), 'cli-doctor-')));
     assert.equal(await main(['doctor', '--sysfs-root', '/nonexistent-sysfs', '--nvidia-smi', join(FAKE_NVIDIA, 'driver-failure')], io), 0);
     const text = io.out.join('');
     assert.match(text, /CPU: tdp-model \(estimated\)/);
@@ -129,7 +124,7 @@ describe('carbon-meter CLI', () => {
 
   it('writes a Markdown report of the newest run in a store', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cli-report-'));
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     assert.equal(await main(['run', '--country', 'DE', '--quiet', '--', ...busyFor(100)], io), 0);
     assert.equal(await main(['report', '.carbon-meter', '--format', 'md'], io), 0);
     assert.match(io.out.join(''), /# Carbon Meter report[\s\S]*Germany/);

@@ -3,18 +3,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCliArgs, RunArgs } from '../../../src/cli/args';
-import type { CliIo } from '../../../src/cli/cliIo';
 import { runRunCommand } from '../../../src/cli/commands/runCommand';
 import { main } from '../../../src/cli/main';
 import { CarbonEngine } from '../../../src/engine/engine';
 import { parseEmissionsCsv } from '../../../src/engine/reports/csvReport';
 import type { RunRecord } from '../../../src/engine/reports/runRecord';
 import { journalSampleLines, waitFor } from '../../fixtures/crash/childProcesses';
+import { captureCliIo } from '../../fixtures/captureCliIo';
 
-function captureIo(cwd: string): CliIo & { err: string[] } {
-  const err: string[] = [];
-  return { cwd, env: { PATH: process.env.PATH }, stdout: () => undefined, stderr: (text) => err.push(text), err };
-}
 
 function onlyRecord(runs: string): RunRecord {
   const files = readdirSync(runs);
@@ -30,7 +26,7 @@ describe('carbon-meter run when storage fails under it', () => {
   afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('recreates its store folder when it is deleted mid-run, and the run is complete at the end', async () => {
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     const out = join(cwd, 'store');
     const running = main(['run', '--country', 'FR', '--tracking-mode', 'machine', '--interval-ms', '100', '--out', out, '--quiet', '--', 'sleep', '1.5'], io);
     await waitFor(() => journalSampleLines(join(out, 'runs')).length >= 2, 'two journal samples');
@@ -48,7 +44,7 @@ describe('carbon-meter run when storage fails under it', () => {
   it('says which path failed and how to fix it, keeps the run in memory, and writes it once storage is back', async () => {
     const out = join(cwd, 'store');
     mkdirSync(out);
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     const args = parseCliArgs(['run', '--country', 'FR', '--tracking-mode', 'machine', '--interval-ms', '100', '--out', out, '--quiet', '--', 'sleep', '0.5']) as RunArgs;
     const engine = new CarbonEngine({
       dataDir: resolve(__dirname, '../../../data'), storageDir: out, sysfsRoot: '/nonexistent', procRoot: '/proc', nvidiaSmiPath: 'no-nvidia-smi', intervalMs: 100,
@@ -73,7 +69,7 @@ describe('carbon-meter run when storage fails under it', () => {
     assert.equal(existsSync(join(cwd, 'fallback')), false);
 
     // The next run works as usual.
-    const next = captureIo(cwd);
+    const next = captureCliIo(cwd);
     assert.equal(await main(['run', '--country', 'FR', '--out', out, '--quiet', '--', 'true'], next), 0, next.err.join(''));
     assert.equal(readdirSync(join(out, 'runs')).length, 2);
     assert.equal(parseEmissionsCsv(readFileSync(join(out, 'emissions.csv'), 'utf8')).rows.length, 2);
@@ -83,7 +79,7 @@ describe('carbon-meter run when storage fails under it', () => {
     const out = join(cwd, 'store');
     mkdirSync(out);
     writeFileSync(join(out, 'runs'), 'in the way');
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     const args = parseCliArgs(['run', '--country', 'FR', '--tracking-mode', 'machine', '--interval-ms', '100', '--out', out, '--quiet', '--', 'true']) as RunArgs;
     const engine = new CarbonEngine({
       dataDir: resolve(__dirname, '../../../data'), storageDir: out, sysfsRoot: '/nonexistent', procRoot: '/proc', nvidiaSmiPath: 'no-nvidia-smi', intervalMs: 100,
@@ -96,7 +92,7 @@ describe('carbon-meter run when storage fails under it', () => {
     }
     const record = onlyRecord(fallback);
     assert.match(io.err.join(''), new RegExp(`could not be written to ${join(out, 'runs').replace(/[/.]/g, '\\$&')}; it was saved as ${join(fallback, record.id).replace(/[/.]/g, '\\$&')}\\.json`));
-    const report = captureIo(cwd);
+    const report = captureCliIo(cwd);
     const printed: string[] = [];
     assert.equal(await main(['report', join(fallback, `${record.id}.json`), '--format', 'json'], { ...report, stdout: (text) => printed.push(text) }), 0);
     assert.equal((JSON.parse(printed.join('')) as RunRecord).id, record.id);
@@ -105,7 +101,7 @@ describe('carbon-meter run when storage fails under it', () => {
   it('keeps the JSON record and says so when the emissions.csv row cannot be appended', async () => {
     const out = join(cwd, 'store');
     mkdirSync(join(out, 'emissions.csv'), { recursive: true });
-    const io = captureIo(cwd);
+    const io = captureCliIo(cwd);
     assert.equal(await main(['run', '--country', 'FR', '--out', out, '--quiet', '--', 'true'], io), 0);
     const record = onlyRecord(join(out, 'runs'));
     assert.match(io.err.join(''), new RegExp(`could not append run ${record.id} to ${join(out, 'emissions.csv').replace(/[/.]/g, '\\$&')}: .*`

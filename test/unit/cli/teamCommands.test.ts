@@ -2,21 +2,18 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CliIo } from '../../../src/cli/cliIo';
 import { main } from '../../../src/cli/main';
 import type { RunRecord } from '../../../src/engine/reports/runRecord';
 import { pseudonym } from '../../../src/engine/runContext/identity';
 import { buildNthSample, buildRunHeader, buildTotalsSoFar } from '../../fixtures/buildRun';
 import { closedPort, FakePushgateway } from '../../fixtures/pushgateway/fakePushgateway';
+import { captureCliIo } from '../../fixtures/captureCliIo';
 
 const CODECARBON_CSV = resolve(__dirname, '../../fixtures/codecarbon/emissions-2x.csv');
 const COMMIT = 'c0ffee'.padEnd(40, '0');
 
-function captureIo(cwd: string, env: NodeJS.ProcessEnv = {}): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { cwd, env: { PATH: process.env.PATH, CARBON_METER_COUNTRY: 'FR', ...env }, stdout: (text) => out.push(text), stderr: (text) => err.push(text), out, err };
-}
+/** France, so runs here never depend on the machine's time zone. */
+const captureIo = (cwd: string, env: NodeJS.ProcessEnv = {}) => captureCliIo(cwd, { CARBON_METER_COUNTRY: 'FR', ...env });
 
 /** A project folder with a workspace file and a git HEAD, as a team's repository would have. */
 function projectFolder(config: Record<string, unknown>): string {
