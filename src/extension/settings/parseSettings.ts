@@ -98,10 +98,7 @@ export function parseRegion(value: unknown, warn: Warn): string | undefined {
 }
 
 export function parseCloud(value: unknown, warn: Warn): string | undefined {
-  const text = parseOptionalText('cloud', value, 'provider:region (e.g. "aws:eu-west-3")', warn, 'no cloud region');
-  if (text === undefined || CLOUD_PATTERN.test(text)) return text;
-  warn(rejected('cloud', 'provider:region (e.g. "aws:eu-west-3")', 'no cloud region', value));
-  return undefined;
+  return parseMatchingText('cloud', value, CLOUD_PATTERN, 'provider:region (e.g. "aws:eu-west-3")', warn, 'no cloud region');
 }
 
 export function parsePue(value: unknown, warn: Warn): number | undefined {
@@ -122,10 +119,7 @@ export function parseSamplingIntervalMs(value: unknown, warn: Warn): number {
 }
 
 export function parseAutoTrackTasks(value: unknown, warn: Warn): boolean {
-  if (isUnset(value)) return false;
-  if (typeof value === 'boolean') return value;
-  warn(rejected('autoTrackTasks', 'true or false', 'false', value));
-  return false;
+  return parseSwitch('autoTrackTasks', value, warn, 'false');
 }
 
 export function parseStorageLocation(value: unknown, warn: Warn): string | undefined {
@@ -145,27 +139,18 @@ export function parseTrackingMode(value: unknown, warn: Warn): TrackingMode {
 }
 
 export function parseLiveIntensity(value: unknown, warn: Warn): boolean {
-  if (isUnset(value)) return false;
-  if (typeof value === 'boolean') return value;
-  warn(rejected('liveIntensity', 'true or false', 'false (no network)', value));
-  return false;
+  return parseSwitch('liveIntensity', value, warn, 'false (no network)');
 }
 
 // The same rule as the workspace file's "pushgateway" (src/engine/config/workspaceConfig.ts).
 const HTTP_URL_PATTERN = /^https?:\/\/\S+$/;
 
 export function parsePushgatewayUrl(value: unknown, warn: Warn): string | undefined {
-  const text = parseOptionalText('pushgatewayUrl', value, 'an http:// or https:// URL', warn, 'no Pushgateway');
-  if (text === undefined || HTTP_URL_PATTERN.test(text)) return text;
-  warn(rejected('pushgatewayUrl', 'an http:// or https:// URL', 'no Pushgateway', value));
-  return undefined;
+  return parseMatchingText('pushgatewayUrl', value, HTTP_URL_PATTERN, 'an http:// or https:// URL', warn, 'no Pushgateway');
 }
 
 export function parseReadableIds(value: unknown, warn: Warn): boolean {
-  if (isUnset(value)) return false;
-  if (typeof value === 'boolean') return value;
-  warn(rejected('readableIds', 'true or false', 'false (pseudonyms)', value));
-  return false;
+  return parseSwitch('readableIds', value, warn, 'false (pseudonyms)');
 }
 
 /** VS Code reports an unset value as undefined, or null where the contributed default is null. */
@@ -180,6 +165,22 @@ function parseOptionalText(name: string, value: unknown, expected: string, warn:
     const trimmed = value.trim();
     return trimmed === '' ? undefined : trimmed;
   }
+  warn(rejected(name, expected, fallback, value));
+  return undefined;
+}
+
+/** A switch that is off unless set to true; anything but a boolean warns once and leaves it off. */
+function parseSwitch(name: string, value: unknown, warn: Warn, fallback: string): boolean {
+  if (isUnset(value)) return false;
+  if (typeof value === 'boolean') return value;
+  warn(rejected(name, 'true or false', fallback, value));
+  return false;
+}
+
+/** parseOptionalText, then the text must match `pattern`; one warning either way. */
+function parseMatchingText(name: string, value: unknown, pattern: RegExp, expected: string, warn: Warn, fallback: string): string | undefined {
+  const text = parseOptionalText(name, value, expected, warn, fallback);
+  if (text === undefined || pattern.test(text)) return text;
   warn(rejected(name, expected, fallback, value));
   return undefined;
 }
