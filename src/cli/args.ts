@@ -1,5 +1,6 @@
 /** Parsing of the `carbon-meter` command line. Pure: no I/O, so every error path is unit-tested. */
 import { GroupKey, parseGroupBy } from '../engine/reports/team/groupTeamRuns';
+import { PUSHGATEWAY_URL_PATTERN } from '../engine/export/pushgatewayClient';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -207,7 +208,7 @@ const CLOUD_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9_.-]+$/;
 
 function pushgatewayFlag(flags: Flags): string | undefined {
   const url = text(flags, 'pushgateway');
-  if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) {
+  if (url !== undefined && !PUSHGATEWAY_URL_PATTERN.test(url)) {
     throw new UsageError(`Option --pushgateway must be an http:// or https:// URL (e.g. http://pushgateway:9091), not "${shown(url)}".`);
   }
   return url;

@@ -12,6 +12,7 @@ import { readWorkspaceConfig } from '../../engine/config/workspaceConfig';
 import type { PushgatewayConfig } from '../../engine/export/runMetricsExporter';
 import { printable, RunArgs, shown, UsageError } from '../args';
 import type { CliIo } from '../cliIo';
+import { PUSHGATEWAY_URL_PATTERN } from '../../engine/export/pushgatewayClient';
 
 /** One line per fact, on stderr so the command's own stdout stays clean. */
 export function formatRunSummary(record: RunRecord, where: { csvPath: string; runsDirectory: string }): string {
@@ -95,7 +96,7 @@ function teamOptions(args: RunArgs, io: CliIo, workspacePushgateway: string | un
   let url = args.pushgateway;
   const fromEnv = io.env.CARBON_METER_PUSHGATEWAY?.trim();
   if (url === undefined && fromEnv) {
-    if (/^https?:\/\/\S+$/.test(fromEnv)) url = fromEnv;
+    if (PUSHGATEWAY_URL_PATTERN.test(fromEnv)) url = fromEnv;
     else io.stderr(`carbon-meter: ignoring CARBON_METER_PUSHGATEWAY: ${printable(shown(fromEnv))} is not an http:// or https:// URL\n`);
   }
   url ??= workspacePushgateway;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findCloseMatches } from '../intensity/closeMatches';
+import { PUSHGATEWAY_URL_PATTERN } from '../export/pushgatewayClient';
 
 /** The file the CLI reads in its working directory and the extension in the workspace folder. */
 export const WORKSPACE_CONFIG_FILE_NAME = '.carbon-meter.json';
@@ -77,7 +78,7 @@ export function parseWorkspaceConfig(value: unknown, path: string): { config: Wo
     else ignore('pue', `a number from 1 to ${MAX_PUE}`);
   }
   const pushgateway = text('pushgateway');
-  if (pushgateway !== undefined && !/^https?:\/\/\S+$/.test(pushgateway)) ignore('pushgateway', 'an http:// or https:// URL');
+  if (pushgateway !== undefined && !PUSHGATEWAY_URL_PATTERN.test(pushgateway)) ignore('pushgateway', 'an http:// or https:// URL');
   else config.pushgateway = pushgateway;
 
   const defined = Object.fromEntries(Object.entries(config).filter(([, field]) => field !== undefined)) as WorkspaceConfig;

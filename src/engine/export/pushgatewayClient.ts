@@ -18,6 +18,12 @@ export interface GroupingKey {
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
+ * What every input that names a Pushgateway (flag, environment, setting, workspace file) must look like
+ * before it is kept; parsePushgatewayUrl checks the rest when a push is made.
+ */
+export const PUSHGATEWAY_URL_PATTERN = /^https?:\/\/\S+$/;
+
+/**
  * The group's URL path. A label value that is empty or holds a `/` cannot sit in a path segment, so it
  * goes in the Pushgateway's base64url form (`<name>@base64/<value>`), as its API documents.
  */

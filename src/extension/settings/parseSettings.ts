@@ -5,6 +5,7 @@
  * that calls `vscode.workspace.getConfiguration` lives beside it.
  */
 import type { TrackingMode } from '../../engine/reports/runRecord';
+import { PUSHGATEWAY_URL_PATTERN } from '../../engine/export/pushgatewayClient';
 
 export interface CarbonMeterSettings {
   /** ISO3, ISO2 or country name; undefined lets the engine decide from the environment or time zone. */
@@ -142,11 +143,9 @@ export function parseLiveIntensity(value: unknown, warn: Warn): boolean {
   return parseSwitch('liveIntensity', value, warn, 'false (no network)');
 }
 
-// The same rule as the workspace file's "pushgateway" (src/engine/config/workspaceConfig.ts).
-const HTTP_URL_PATTERN = /^https?:\/\/\S+$/;
 
 export function parsePushgatewayUrl(value: unknown, warn: Warn): string | undefined {
-  return parseMatchingText('pushgatewayUrl', value, HTTP_URL_PATTERN, 'an http:// or https:// URL', warn, 'no Pushgateway');
+  return parseMatchingText('pushgatewayUrl', value, PUSHGATEWAY_URL_PATTERN, 'an http:// or https:// URL', warn, 'no Pushgateway');
 }
 
 export function parseReadableIds(value: unknown, warn: Warn): boolean {
