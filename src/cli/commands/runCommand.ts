@@ -100,7 +100,7 @@ function teamOptions(args: RunArgs, io: CliIo, workspacePushgateway: string | un
     else io.stderr(`carbon-meter: ignoring CARBON_METER_PUSHGATEWAY: ${printable(shown(fromEnv))} is not an http:// or https:// URL\n`);
   }
   url ??= workspacePushgateway;
-  return { pushgateway: url === undefined ? undefined : { url, readableHost: readableIds }, readableIds };
+  return { pushgateway: url === undefined ? undefined : { url }, readableIds };
 }
 
 /** How long the CLI waits for storage to come back before it keeps a run elsewhere; tests shorten it. */

@@ -8,8 +8,6 @@ import { DrainReport, PushOutbox } from './pushOutbox';
 /** Where runs are pushed, from a CLI flag, a setting or the environment. */
 export interface PushgatewayConfig {
   readonly url: string;
-  /** Send the host name as it is; by default only a hash of it leaves the machine. */
-  readonly readableHost?: boolean;
   /** Per push; a gateway slower than this is retried later rather than waited for. */
   readonly timeoutMs?: number;
 }
@@ -24,19 +22,15 @@ export function outboxDirectory(storageDir: string): string {
   return join(storageDir, 'pushgateway-outbox');
 }
 
-/** The machine as the record's own id names it: a pseudonym unless the user opted in to names. */
-export function hostLabel(hostname: string, readable: boolean): string {
-  return readable ? hostname : pseudonym('host', hostname);
-}
-
-export function runMetricLabels(record: RunRecord, readableHost: boolean): RunMetricLabels {
+export function runMetricLabels(record: RunRecord): RunMetricLabels {
   const task = record.command.length > MAX_TASK_LABEL_LENGTH ? `${record.command.slice(0, MAX_TASK_LABEL_LENGTH - 1)}…` : record.command;
   return {
     project: record.projectName,
     experiment: record.experimentName,
     task,
-    // The record's own machine id is already a pseudonym or the name, as the user chose when it ran.
-    host: record.context?.machineId ?? hostLabel(record.machine.hostname, readableHost),
+    // The record's own machine id is a pseudonym or the name, as the user chose when it ran; a record
+    // without one (written with no run context) sends only the pseudonym.
+    host: record.context?.machineId ?? pseudonym('host', record.machine.hostname),
     status: record.status,
     trackingMode: record.trackingMode,
   };
@@ -67,7 +61,7 @@ export async function exportRunToPushgateway(record: RunRecord, config: Pushgate
   if (!(url instanceof URL)) return { report: undefined, message: `Pushgateway not used: ${url.message}` };
   const queue = outbox ?? new PushOutbox({ directory: outboxDirectory(storageDir) });
   try {
-    await queue.enqueue(record.id, { job: PUSHGATEWAY_JOB, labels: { run_id: record.id } }, formatRunMetrics(record, runMetricLabels(record, config.readableHost === true)));
+    await queue.enqueue(record.id, { job: PUSHGATEWAY_JOB, labels: { run_id: record.id } }, formatRunMetrics(record, runMetricLabels(record)));
   } catch (error) {
     return { report: undefined, message: `could not queue run ${record.id} for the Pushgateway: ${(error as Error).message}` };
   }

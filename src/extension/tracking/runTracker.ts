@@ -145,7 +145,7 @@ export class RunTracker extends DisposableObject {
         rootPid: request.rootPid,
         workingDirectory: workspaceDir,
         readableIds: this.settings.readableIds,
-        pushgateway: pushgatewayUrl === undefined ? undefined : { url: pushgatewayUrl, readableHost: this.settings.readableIds },
+        pushgateway: pushgatewayUrl === undefined ? undefined : { url: pushgatewayUrl },
       });
     } catch (error) {
       this.environment.showWarning(`could not start measuring "${request.command}": ${(error as Error).message}`);

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportRunToPushgateway, hostLabel, outboxDirectory, retryQueuedPushes } from '../../../../src/engine/export/runMetricsExporter';
+import { exportRunToPushgateway, outboxDirectory, retryQueuedPushes } from '../../../../src/engine/export/runMetricsExporter';
+import { pseudonym } from '../../../../src/engine/runContext/identity';
 import { buildRunRecord } from '../../../fixtures/buildRun';
 import { closedPort, FakePushgateway } from '../../../fixtures/pushgateway/fakePushgateway';
 
@@ -24,14 +25,15 @@ describe('runMetricsExporter', () => {
     assert.equal(outcome.message, undefined);
     assert.equal(gateway.received[0]?.path, '/metrics/job/carbon_meter/run_id/run-a');
     const body = gateway.received[0]?.body ?? '';
-    assert.ok(body.includes(`host="${hostLabel(record.machine.hostname, false)}"`));
+    assert.ok(body.includes(`host="${pseudonym('host', record.machine.hostname)}"`));
     assert.equal(body.includes(record.machine.hostname), false, 'the host name itself is not sent');
     assert.deepEqual(await readdir(outboxDirectory(storageDir)), []);
   });
 
-  it('sends the host name as it is when asked', async () => {
-    const record = buildRunRecord({ id: 'run-b' });
-    await exportRunToPushgateway(record, { url: gateway.url, readableHost: true }, storageDir);
+  it('sends the host name as it is when the run was recorded with names', async () => {
+    const base = buildRunRecord({ id: 'run-b' });
+    const record = { ...base, context: { userId: 'ada', machineId: base.machine.hostname, readableIds: true, git: undefined } };
+    await exportRunToPushgateway(record, { url: gateway.url }, storageDir);
     assert.ok(gateway.received[0]?.body.includes(`host="${record.machine.hostname}"`));
   });
 
