@@ -9,7 +9,6 @@ import { FAKE_NVIDIA_SMI_DIR, H100_UUID, isAlive, sleep } from '../../../fixture
 
 const FAKES = FAKE_NVIDIA_SMI_DIR;
 
-
 describe('nvidia-smi that hangs, fails or prints garbage', () => {
   let scratch: string;
   let sources: PowerSource[];
