@@ -112,7 +112,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments, streams and environment, and sets its exit code. */
+export function runAsProgram(): void {
   // `carbon-meter regions | head`: a reader that went away is not an error; stop quietly as other tools do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
@@ -127,3 +128,6 @@ if (require.main === module) {
     process.exitCode = code;
   });
 }
+
+// dist/cli.js calls runAsProgram through the compile cache (src/launcher); tests run this file directly.
+if (require.main === module) runAsProgram();
