@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Disposable } from './events';
 import { RunHeader, summariseSources } from './buildRunRecord';
@@ -21,6 +20,7 @@ import { flushWhileFailing } from './storage/flushWhileFailing';
 import { describeStoreFailure } from './storage/storeFailureMessage';
 import { MachineSampler } from './machineSampler';
 import { HostFacts, readHostFacts } from './system/machineFacts';
+import { randomUuid } from './system/randomIds';
 import { exportRunToPushgateway, PushgatewayConfig, retryQueuedPushes } from './export/runMetricsExporter';
 import { readRunContext, RunContext } from './runContext/runContext';
 import { EmbodiedData, loadEmbodiedData } from './lifecycle/embodiedData';
@@ -183,7 +183,7 @@ export class CarbonEngine implements Disposable {
     if (request.pushgateway) this.retryQueuedPushesOnce(request.pushgateway);
     const header: RunHeader = {
       formatVersion: 1,
-      id: randomUUID(),
+      id: randomUuid(),
       projectName: request.projectName,
       experimentName: request.experimentName,
       command: request.command,

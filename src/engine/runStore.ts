@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { Disposable, Emitter, Event } from './events';
@@ -13,6 +12,8 @@ import {
 } from './storage/partialRun';
 import { isProcessAlive as defaultIsProcessAlive, ProcessIdentity, readProcessIdentity } from './storage/processAlive';
 import { checkRunRecord } from './storage/recordShape';
+import { randomHex } from './system/randomIds';
+import { sha256Hex } from './system/sha256';
 import { errorCode, errorMessage, nodeFileSystem, StoreFileSystem } from './storage/storeFileSystem';
 
 export type { RunHeader, RunTotalsSoFar } from './storage/partialRun';
@@ -508,7 +509,7 @@ class FileRunStore implements RunStore {
         return;
       }
     }
-    const claimPath = join(this.runsDirectory, `${id}.claim-${this.claimTag}-${randomBytes(4).toString('hex')}.jsonl`);
+    const claimPath = join(this.runsDirectory, `${id}.claim-${this.claimTag}-${randomHex(4)}.jsonl`);
     try {
       await this.fs.rename(file, claimPath);
     } catch (error) {
@@ -599,7 +600,7 @@ class FileRunStore implements RunStore {
 
 /** A host name in 8 hex digits, so it fits a file name whatever characters it has. */
 function hostTagOf(hostname: string): string {
-  return createHash('sha256').update(hostname).digest('hex').slice(0, 8);
+  return sha256Hex(hostname).slice(0, 8);
 }
 
 /** A run's line in the run list; also what a UI shows of a run it has just finished. */

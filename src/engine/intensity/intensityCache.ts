@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomHex } from '../system/randomIds';
+import { sha256Hex } from '../system/sha256';
 
 /**
  * Live-intensity answers kept on disk for a while, so repeated commands neither wait for the network
@@ -27,7 +28,7 @@ interface CacheEntry {
 export function createIntensityCache(options: IntensityCacheOptions): IntensityCache {
   const now = options.nowMs ?? Date.now;
   const pathOf = (key: readonly unknown[]): string =>
-    join(options.directory, `${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32)}.json`);
+    join(options.directory, `${sha256Hex(JSON.stringify(key)).slice(0, 32)}.json`);
   return {
     get<T>(key: readonly unknown[], ttlMs: number, isValid: (value: unknown) => value is T): T | undefined {
       let entry: Partial<CacheEntry> | null;
@@ -46,7 +47,7 @@ export function createIntensityCache(options: IntensityCacheOptions): IntensityC
     },
     set(key: readonly unknown[], value: unknown): void {
       const path = pathOf(key);
-      const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+      const temporary = `${path}.${randomHex(6)}.tmp`;
       try {
         mkdirSync(options.directory, { recursive: true });
         writeFileSync(temporary, JSON.stringify({ storedAtMs: now(), key, value } satisfies CacheEntry));

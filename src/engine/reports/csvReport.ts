@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { randomHex } from '../system/randomIds';
 import { formatCsvLine, parseCsvRecords } from './csvText';
 import { formatPythonFloat } from './pythonFloat';
 import type { ComponentEnergyKWh, RunRecord } from './runRecord';
@@ -193,7 +193,7 @@ async function readEnds(filePath: string): Promise<CsvFileEnds | undefined> {
  * Resolves to false when another writer created it first.
  */
 async function createWhole(filePath: string, text: string): Promise<boolean> {
-  const tempPath = join(dirname(filePath), `.${basename(filePath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tempPath = join(dirname(filePath), `.${basename(filePath)}.${process.pid}.${randomHex(4)}.tmp`);
   await writeFile(tempPath, text, { encoding: 'utf8', flag: 'wx' });
   try {
     await link(tempPath, filePath);
@@ -270,7 +270,7 @@ export async function appendEmissionsCsv(
     }
     if (existing.blank) {
       // An empty file (touched by hand, or created by another tool): take it out of the way, then create ours.
-      const emptyAside = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.empty`;
+      const emptyAside = `${filePath}.${process.pid}.${randomHex(4)}.empty`;
       if (await moveAside(filePath, existing.inode, emptyAside)) {
         const leftover = await readFile(emptyAside, 'utf8');
         // Someone appended between our read and the move: their text is kept, as a backup.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../system/sha256';
 
 /** Who ran a run and where, as stored in its record: pseudonyms unless the user opted in to names. */
 export interface RunIdentity {
@@ -13,7 +13,7 @@ export interface RunIdentity {
  * machine without the records naming anyone. Salted per kind so a user and a host of one name differ.
  */
 export function pseudonym(kind: 'user' | 'host', name: string): string {
-  return `${kind}-${createHash('sha256').update(`carbon-meter:${kind}:${name}`).digest('hex').slice(0, 12)}`;
+  return `${kind}-${sha256Hex(`carbon-meter:${kind}:${name}`).slice(0, 12)}`;
 }
 
 export function runIdentity(userName: string, hostName: string, readable: boolean): RunIdentity {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { randomHex } from '../system/randomIds';
 import { nodeFileSystem, StoreFileSystem } from './storeFileSystem';
 
 /**
@@ -9,7 +9,7 @@ import { nodeFileSystem, StoreFileSystem } from './storeFileSystem';
  */
 export async function writeFileAtomic(filePath: string, text: string, fileSystem: StoreFileSystem = nodeFileSystem): Promise<void> {
   const directory = dirname(filePath);
-  const tempPath = join(directory, `.${basename(filePath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tempPath = join(directory, `.${basename(filePath)}.${process.pid}.${randomHex(4)}.tmp`);
   try {
     const handle = await fileSystem.open(tempPath, 'wx');
     try {

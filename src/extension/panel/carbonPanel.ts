@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../engine/system/randomIds';
 import * as vscode from 'vscode';
 import type { CarbonEngine } from '../../engine/engine';
 import { computeRunEmbodied, type RunEmbodied } from '../../engine/lifecycle/runEmbodied';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../engine/system/randomIds';
 import * as vscode from 'vscode';
 import { liveZoneFor, readLatestIntensity } from '../../engine/intensity/liveIntensityApi';
 import { originFromPlace } from '../../engine/intensity/rankingOrigin';
