@@ -9,13 +9,25 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureInstalled, repoRoot, toolsDir } from './e2e/codeServer.mjs';
 
+/**
+ * The top-level files and folders that .vscodeignore lets through (its `!` lines), so the staged copy holds
+ * everything that may ship; a list kept here by hand once left schemas/ out of the package.
+ */
+function shippedTopLevelEntries() {
+  return [...new Set(readFileSync(join(repoRoot, '.vscodeignore'), 'utf8').split('\n')
+    .filter((line) => line.startsWith('!'))
+    .map((line) => line.slice(1).split('/')[0]))];
+}
+
 /** Builds (unless `build` is false) and packages; returns the .vsix path. `quiet`: vsce's output only on failure. */
 export function packageExtension({ production = true, build = true, out, quiet = false } = {}) {
   const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   out ??= join(repoRoot, `${name}-${version}.vsix`);
   if (build) {
     // esbuild does not delete: drop stale maps so a production dist/ holds only what it built.
-    if (production) for (const map of ['cli.js.map', 'extension.js.map', 'webview.js.map']) rmSync(join(repoRoot, 'dist', map), { force: true });
+    if (production) {
+      for (const map of ['cli.bundle.js.map', 'extension.bundle.js.map', 'webview.js.map', 'regionAdvisor.js.map']) rmSync(join(repoRoot, 'dist', map), { force: true });
+    }
     execFileSync(process.execPath, ['esbuild.mjs', ...(production ? ['--production'] : [])], { cwd: repoRoot, stdio: 'inherit' });
   }
   const vsce = join(toolsDir, 'node_modules/.bin/vsce');
@@ -27,7 +39,7 @@ export function packageExtension({ production = true, build = true, out, quiet =
   // there), so it packages a copy of the candidates; .vscodeignore still decides what ships.
   const stage = mkdtempSync(join(tmpdir(), 'carbon-meter-package-'));
   try {
-    for (const entry of ['package.json', 'README.md', 'LICENSE', 'LICENSE.md', '.vscodeignore', 'dist', 'media', 'data']) {
+    for (const entry of ['.vscodeignore', ...shippedTopLevelEntries()]) {
       if (existsSync(join(repoRoot, entry))) cpSync(join(repoRoot, entry), join(stage, entry), { recursive: true });
     }
     // vsce ≥ 3 wants Node 22 and says so (EBADENGINE); it packages fine under Node 20.
