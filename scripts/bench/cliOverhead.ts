@@ -19,17 +19,24 @@ export async function measureCliOverhead(cliPath: string, repetitions: number): 
   const series = {
     bare: [] as number[],
     wrapped: [] as number[],
+    wrappedNoCache: [] as number[],
     version: [] as number[],
     node: [] as number[],
     wrappedPlain: [] as number[],
     nodePlain: [] as number[],
   };
-  const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...plainEnv } = process.env;
-  const plain = { env: plainEnv };
+  // The CLI's compile cache (src/launcher/loadBundle.ts) in a folder of the bench's own, filled by the
+  // untimed round, as any run after the first of a new version finds it; one series runs without it.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'carbon-meter-bench-cache-'));
+  const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...otherVariables } = process.env;
+  const withCache = { env: { ...process.env, CARBON_METER_CACHE_DIR: cacheDir } };
+  const noCache = { env: { ...process.env, CARBON_METER_CACHE_DIR: cacheDir, NODE_DISABLE_COMPILE_CACHE: '1' } };
+  const plain = { env: { ...otherVariables, CARBON_METER_CACHE_DIR: cacheDir } };
   const commands: [keyof typeof series, string, string[], SpawnOptions?][] = [
     ['bare', 'true', []],
-    ['wrapped', process.execPath, [cliPath, 'run', '--quiet', '--out', outDir, '--', 'true']],
-    ['version', process.execPath, [cliPath, '--version']],
+    ['wrapped', process.execPath, [cliPath, 'run', '--quiet', '--out', outDir, '--', 'true'], withCache],
+    ['wrappedNoCache', process.execPath, [cliPath, 'run', '--quiet', '--out', outDir, '--', 'true'], noCache],
+    ['version', process.execPath, [cliPath, '--version'], withCache],
     ['node', process.execPath, ['-e', '0']],
   ];
   if (extraCaCerts !== undefined) {
@@ -46,6 +53,7 @@ export async function measureCliOverhead(cliPath: string, repetitions: number): 
     }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
   }
   const bare = median(series.bare);
   const wrapped = median(series.wrapped);
@@ -53,6 +61,7 @@ export async function measureCliOverhead(cliPath: string, repetitions: number): 
     context('bare `true`, median', bare, 'ms', `${repetitions} runs`),
     context('`carbon-meter run -- true`, median', wrapped, 'ms', `${repetitions} runs, alternating with the bare ones`),
     atMost('wall time added by `run`', wrapped - bare, 'ms', 100, 'CodeCarbon: ~2000 ms'),
+    context('  the same without the compile cache', median(series.wrappedNoCache) - bare, 'ms', 'the first run after installing or updating'),
     context('`carbon-meter --version`, median', median(series.version), 'ms', 'Node start + bundle load'),
     context('`node -e 0`, median', median(series.node), 'ms', 'Node start alone'),
   ];

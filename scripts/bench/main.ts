@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures the issue's performance figures on this machine and prints them with their
- * targets. It reports; it never fails on a target. `--json` also writes bench-results.json.
+ * targets. It reports; it never fails on a target. `--json` also writes bench-results.json; `--only <words>`
+ * measures only the sections whose title contains them.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -48,8 +49,11 @@ async function main(argv: readonly string[]): Promise<void> {
     ['extension host', () => measureExtensionHost(9)],
     ['webview chart update', () => measureWebviewUpdate()],
   ];
+  // `--only <words>`: just the sections whose title contains them (e.g. `--only "CLI overhead"`), while tuning one figure.
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt === -1 ? undefined : argv[onlyAt + 1];
   const figures: Figure[] = [];
-  for (const [title, measure] of sections) {
+  for (const [title, measure] of sections.filter(([title]) => only === undefined || title.includes(only))) {
     process.stderr.write(`measuring ${title}…\n`);
     figures.push(...await measure());
   }
