@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CarbonEngine } from '../../src/engine/engine';
-import { createProcessTreeTracker, FULL_READ_EVERY_SAMPLES, ProcessTreeTracker } from '../../src/engine/attribution/processTree';
+import { createProcessTreeTracker, FULL_READ_EVERY_SAMPLES, MAX_IDLE_READ_PERIOD_SAMPLES, ProcessTreeTracker } from '../../src/engine/attribution/processTree';
 import { MachineSampler } from '../../src/engine/machineSampler';
 import { Sampler } from '../../src/engine/sampler';
 import { exited, sleep } from './childProcesses';
@@ -63,8 +63,9 @@ async function waitForTreeSize(tracker: ProcessTreeTracker, size: number, timeou
 /**
  * CPU cost of one sample with a live tree of `sh` + 100 `sleep` children: the whole interval (power
  * sources chosen as the engine chooses them, /proc/stat, /proc/meminfo, the tree, the run's
- * attribution) and the process-tree scan alone; then a tick that feeds a second, whole-machine run as
- * well. Samples are taken back to back, after a warm-up, with the engine's own sources for this machine.
+ * attribution) and the process-tree scan alone, also with the idle backoff off (every member's
+ * schedstat read at every sample); then a tick that feeds a second, whole-machine run as well. Samples
+ * are taken back to back, after a warm-up, with the engine's own sources for this machine.
  */
 export async function measureSampleCost(dataDir: string, samples: number): Promise<Figure[]> {
   const storageDir = mkdtempSync(join(tmpdir(), 'carbon-meter-bench-'));
@@ -97,6 +98,16 @@ export async function measureSampleCost(dataDir: string, samples: number): Promi
       const perSampleMs = await medianCpuMsPerCall(perBatch, () => sampler.sampleNow());
       await cpuMsPerCall(warmUp, () => tracker.sample());
       const perTreeScanMs = await medianCpuMsPerCall(perBatch, () => tracker.sample());
+      // The same tree, read as the engine did before idle members backed off; its own descriptors, its own state.
+      const everyMember = createProcessTreeTracker({ procRoot: '/proc', rootPid: tree.pid, idleBackoff: false });
+      let perTreeScanNoBackoffMs: number;
+      try {
+        await waitForTreeSize(everyMember, treeSize, 10_000);
+        await cpuMsPerCall(warmUp, () => everyMember.sample());
+        perTreeScanNoBackoffMs = await medianCpuMsPerCall(perBatch, () => everyMember.sample());
+      } finally {
+        everyMember.dispose();
+      }
       await wholeMachine.start();
       await cpuMsPerCall(warmUp, () => machine.sampleNow());
       const withSecondRunMs = await medianCpuMsPerCall(perBatch, () => machine.sampleNow());
@@ -113,9 +124,11 @@ export async function measureSampleCost(dataDir: string, samples: number): Promi
         atMost('CPU time per sample, 100-process tree', perSampleMs, 'ms', 0.3, `median of ${BATCHES} batches of ${perBatch} after ${warmUp} warm-up; sources ${sourceNames}`),
         context('  of which the tree scan (tracker.sample)', perTreeScanMs, 'ms', `${treeSize} processes, ${tracker.scanMode} scan`),
         context('  the rest: sources, /proc/stat, /proc/meminfo', perSampleMs - perTreeScanMs, 'ms', 'the difference of the two rows above'),
+        context('  the tree scan with the idle backoff off', perTreeScanNoBackoffMs, 'ms',
+          `every member's schedstat read at every sample; with it on, an idle member's is read down to every ${MAX_IDLE_READ_PERIOD_SAMPLES}th sample`),
         context('CPU time per tick, the same run + a whole-machine run', withSecondRunMs, 'ms', 'both runs fed by one reading of the sources'),
         context(`CPU time per sample, the run's first ${FULL_READ_EVERY_SAMPLES} samples`, coldMs, 'ms', 'before V8 has optimised the code'),
-        context('floor: the same reads with no logic', bareReadsMs, 'ms', `${treeSize} kept schedstat descriptors + /proc/stat + /proc/meminfo, one pread each`),
+        context('floor: the same reads with no logic', bareReadsMs, 'ms', `${treeSize} kept schedstat descriptors + /proc/stat + /proc/meminfo, one pread each: every member read at every sample`),
       ];
     } finally {
       wholeMachine.dispose();

@@ -25,14 +25,34 @@
  * - The reported total is clamped to never decrease. Scans are not atomic; reading a parent before its
  *   child (pid order, or the children-file walk) makes the reap race resolve into a debt rather than a
  *   double count, but after pid wrap-around a child read first may be counted twice until it vanishes.
- *   A member whose stat is reused because it has not run (ProcStatReader) behaves as read first.
+ *   A member whose stat is reused because it has not run, or whose read is skipped in the idle backoff
+ *   (ProcStatReader), behaves as read first.
  * - A reused stat keeps its ppid from the last full read, but reparenting only follows a member's exit
  *   (a non-member's children are non-members): a sample that sees a member vanish or turn zombie is
  *   scanned again reading every stat, so a subreaper member's adopted orphans have their current ppid.
+ *
+ * Idle backoff: a single-threaded member whose schedstat stayed still for a few reads in a row is read
+ * only every 2nd, then 4th, up to every P-th sample (P = MAX_IDLE_READ_PERIOD_SAMPLES), and at every
+ * sample again once it moved (see ProcStatReader); a sample that does not read it treats it as one
+ * that has not run. The bound:
+ * - an idle member that starts running is counted at most P − 1 samples late. Its CPU time is
+ *   cumulative, so nothing is lost: only the split between samples is shifted;
+ * - a fork by an idle member is found at most P − 1 samples late (the full scan lists it at once), and a
+ *   short-lived child reaped meanwhile arrives in the member's reaped time, as without the backoff;
+ * - always read: the root, orphans, multi-threaded members, every member at the periodic full read, at
+ *   the rescan after an exit and while a debt is pending, and every member in `finish()`, so the run's
+ *   totals are exact;
+ * - a member is always read when its parent, read earlier in the same sample, may have reaped a child
+ *   (it ran, or its reaped time grew): reaping needs the parent to run, so a child's exit and the growth
+ *   of its parent's reaped time appear in the same sample, and the debt rule above counts it once.
+ *   Only a child whose parent ignores SIGCHLD (auto-reaped, with no need for the parent to run) can
+ *   lose more: its time after its last read is escaped time, up to P intervals of it rather than one.
  */
 import { existsSync } from 'node:fs';
 import { DEFAULT_PAGE_SIZE_BYTES, type ProcPidStat } from './procPidStat';
-import { createTreeScanner, hasChildrenFiles, type ProcessIdentity, type ProcessScanMode, type TreeScanner } from './processTreeScan';
+import { createTreeScanner, hasChildrenFiles, type ProcessIdentity, type ProcessScanMode, type ScanDepth, type TreeScanner } from './processTreeScan';
+
+export { MAX_IDLE_READ_PERIOD_SAMPLES } from './procStatReader';
 
 /**
  * Every this many samples, every member's stat is read even if its schedstat says it has not run, so
@@ -86,6 +106,11 @@ export interface ProcessTreeOptions {
   readonly pageSizeBytes?: number;
   /** `auto` (default) uses children files when the root has one, else the full scan. */
   readonly scanMode?: ProcessScanMode | 'auto';
+  /**
+   * Whether an idle member is read only every few samples (default true; see the idle backoff above).
+   * False reads every member's schedstat at every sample: for comparison (the bench).
+   */
+  readonly idleBackoff?: boolean;
 }
 
 interface MemberState {
@@ -105,6 +130,7 @@ class ProcessTreeAccount implements ProcessTreeTracker {
   scanMode: ProcessScanMode | undefined;
   private readonly procRoot: string;
   private readonly pageSizeBytes: number;
+  private readonly idleBackoff: boolean;
   private members = new Map<number, MemberState>();
   private rootSeen = false;
   /** Time of vanished members that no live member will ever report (orphans reaped outside, auto-reaped). */
@@ -116,15 +142,36 @@ class ProcessTreeAccount implements ProcessTreeTracker {
   private scanner: TreeScanner | undefined;
   private samplesTaken = 0;
   private lastSummary: ProcessTreeSample | undefined;
+  /** Whether a member holds a debt not yet repaid: its reaped time is due to grow, so it must be read. */
+  private debtPending = false;
 
   constructor(options: ProcessTreeOptions) {
     this.procRoot = options.procRoot;
     this.rootPid = options.rootPid;
     this.pageSizeBytes = options.pageSizeBytes ?? DEFAULT_PAGE_SIZE_BYTES;
     this.scanMode = options.scanMode === 'auto' ? undefined : options.scanMode;
+    this.idleBackoff = options.idleBackoff ?? true;
   }
 
   async sample(): Promise<ProcessTreeSample> {
+    return this.take(this.idleBackoff ? 'backoff' : 'changed');
+  }
+
+  async finish(rootTotalCpuTicks?: number): Promise<ProcessTreeSample> {
+    // Every member is read: what idle members did since their last read belongs in the run's totals.
+    this.take('changed');
+    this.dispose();
+    // A root never seen ended before the first sample: the kernel's figure is then all there is of it.
+    if (rootTotalCpuTicks !== undefined && !this.isRootLive()) this.rootFinalTicks = rootTotalCpuTicks;
+    return this.summarize();
+  }
+
+  dispose(): void {
+    this.scanner?.dispose();
+  }
+
+  /** One sample, whose scan skips idle members (`backoff`) or reads them all (`changed`). */
+  private take(shallowest: 'backoff' | 'changed'): ProcessTreeSample {
     // A root gone before it was ever seen (a command that ended at once) leaves nothing to find: no scan,
     // least of all the full one that its missing children file would choose.
     if (!this.rootSeen && !existsSync(`${this.procRoot}/${this.rootPid}`)) return this.summarize();
@@ -135,25 +182,14 @@ class ProcessTreeAccount implements ProcessTreeTracker {
     if (!this.rootSeen) seeds.push({ pid: this.rootPid, startTimeTicks: undefined });
     // A member's stat carries its pid and start time: it is its own identity.
     for (const member of this.members.values()) seeds.push(member.stat);
-    const depth = this.samplesTaken++ % FULL_READ_EVERY_SAMPLES === 0 ? 'stats' : 'changed';
+    const periodic = this.samplesTaken++ % FULL_READ_EVERY_SAMPLES === 0;
+    const depth: ScanDepth = periodic ? 'stats' : this.debtPending ? 'changed' : shallowest;
     let live = this.scanner.scan(seeds, depth);
     // The common case of a tree that is idle or waiting: every member's stat is the very one it had.
     if (this.lastSummary && this.unchangedIn(live)) return this.lastSummary;
     if (this.anyMemberExited(live)) live = this.scanner.scan(seeds, 'all');
     this.update(live);
     return this.summarize();
-  }
-
-  async finish(rootTotalCpuTicks?: number): Promise<ProcessTreeSample> {
-    await this.sample();
-    this.dispose();
-    // A root never seen ended before the first sample: the kernel's figure is then all there is of it.
-    if (rootTotalCpuTicks !== undefined && !this.isRootLive()) this.rootFinalTicks = rootTotalCpuTicks;
-    return this.summarize();
-  }
-
-  dispose(): void {
-    this.scanner?.dispose();
   }
 
   /** Whether the scan found exactly the members of the last sample, each with the same stat, and no debt is pending. */
@@ -187,6 +223,7 @@ class ProcessTreeAccount implements ProcessTreeTracker {
     }
 
     const next = new Map<number, MemberState>();
+    this.debtPending = false;
     for (const stat of live.values()) {
       const previous = this.members.get(stat.pid);
       if (previous?.stat.startTimeTicks !== stat.startTimeTicks) {
@@ -202,6 +239,7 @@ class ProcessTreeAccount implements ProcessTreeTracker {
       this.escapedTicks += previous.debtTicks - repaidOldTicks;
       const newDebt = newDebtTicks.get(stat.pid) ?? 0;
       const debtTicks = newDebt - Math.min(newDebt, growthTicks);
+      this.debtPending ||= debtTicks > 0;
       // A member that has not run keeps its stat object: keep its state too, as most do from sample to sample.
       next.set(stat.pid, previous.stat === stat && previous.debtTicks === debtTicks ? previous : { stat, isRoot: previous.isRoot, debtTicks });
     }

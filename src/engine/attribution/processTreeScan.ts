@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcPidStat } from './procPidStat';
-import { ProcStatReader } from './procStatReader';
+import { ProcStatReader, type StatReuse } from './procStatReader';
 
 /**
  * How the tree's members are found.
@@ -13,11 +13,14 @@ export type ProcessScanMode = 'children-file' | 'full-scan';
 
 /**
  * How much of the tree a scan reads again when a member's schedstat says it has not run:
- * `changed`: nothing (the sample-to-sample case); `stats`: its stat, for rss, which reclaim or swapping can
- * change without it running; `all`: its stat and its children files, after a member exited and its
- * children were reparented (possibly to a subreaper member that did not run).
+ * `backoff`: nothing, and the schedstat itself of a member in its idle backoff only when due (the
+ * sample-to-sample case; see ProcStatReader and `scan`); `changed`: nothing, but every member's schedstat
+ * (a sample that must be exact: the last one, or one after a vanished member left a debt pending);
+ * `stats`: its stat, for rss, which reclaim or swapping can change without it running; `all`: its stat
+ * and its children files, after a member exited and its children were reparented (possibly to a
+ * subreaper member that did not run).
  */
-export type ScanDepth = 'changed' | 'stats' | 'all';
+export type ScanDepth = 'backoff' | 'changed' | 'stats' | 'all';
 
 /** A process known by pid and start time, so that a reused pid is not mistaken for it. */
 export interface ProcessIdentity {
@@ -34,6 +37,14 @@ export interface TreeScanner {
    * the root and the members of the previous scan, so a process whose parent exited and that was
    * reparented outside the tree (an orphan) stays a member. `depth`: what is read again of members
    * whose schedstat says they have not run (see ProcStatReader).
+   *
+   * At `backoff`, a member in its idle backoff is skipped (its last stat stands, its children files are
+   * not read) only when its parent by its last ppid is a member read or skipped earlier in this scan
+   * and showed no sign of having reaped a child (see `StatRead.mayHaveReaped`). So the root and orphans,
+   * whose parent is outside the tree and reports nothing to us, are never skipped. And reaping needs the
+   * parent to run: a child that exited and was reaped is read in the very sample where its parent's
+   * reaped time grows, so the tree sees both together and counts the child once. A member whose parent
+   * is read later in the scan (pid order after pid wrap-around) is read too.
    */
   scan(seeds: readonly ProcessIdentity[], depth: ScanDepth): Map<number, ProcPidStat>;
   /** Closes the descriptors kept open between scans; a later scan opens them again. */
@@ -48,6 +59,14 @@ export function hasChildrenFiles(procRoot: string, pid: number): boolean {
 /** Creates a scanner of `procRoot` in the given mode. */
 export function createTreeScanner(procRoot: string, mode: ProcessScanMode): TreeScanner {
   return mode === 'children-file' ? new ChildrenFileScanner(procRoot) : new FullScanner(procRoot);
+}
+
+/** What `reader` may reuse of member `pid` at `depth`; `reaping`: members decided so far in a `backoff` scan, and whether each may have reaped. */
+function reuseAt(depth: ScanDepth, reader: ProcStatReader, pid: number, reaping: ReadonlyMap<number, boolean> | undefined): StatReuse {
+  if (depth === 'stats' || depth === 'all') return 'none';
+  if (reaping === undefined) return 'unchanged';
+  const parentPid = reader.lastParentPid(pid);
+  return parentPid !== undefined && reaping.get(parentPid) === false ? 'idle' : 'unchanged';
 }
 
 function isSameProcess(stat: ProcPidStat | undefined, seed: ProcessIdentity): stat is ProcPidStat {
@@ -69,6 +88,9 @@ function isChildOf(child: ProcPidStat, parent: ProcPidStat): boolean {
  * handed out cyclically; pid_max is 32768 to 4194304), and even then the child's time is not lost
  * when a member reaps it (it arrives in the parent's cutime); only its live time, its RSS and its own
  * orphans are missed.
+ *
+ * Members in their idle backoff are skipped by the same rule as in the children-file walk; here the
+ * listing still shows at once a skipped member's exit (its pid is gone) and its forks (new pids are read).
  */
 class FullScanner implements TreeScanner {
   readonly mode = 'full-scan';
@@ -87,6 +109,7 @@ class FullScanner implements TreeScanner {
     const all = new Map<number, ProcPidStat>();
     const childrenOf = new Map<number, ProcPidStat[]>();
     const listed = new Set<number>();
+    const reaping = depth === 'backoff' ? new Map<number, boolean>() : undefined;
     // readdir of /proc yields pids in increasing order, so a parent is read before its younger
     // children (see processTree.ts on the reap race).
     for (const name of readdirSync(this.procRoot)) {
@@ -98,8 +121,10 @@ class FullScanner implements TreeScanner {
         listed.add(pid);
         continue;
       }
-      const stat = this.reader.read(pid, known, depth === 'changed')?.stat;
-      if (!stat) continue;
+      const read = this.reader.read(pid, known, reuseAt(depth, this.reader, pid, reaping));
+      if (!read) continue;
+      const { stat } = read;
+      if (known) reaping?.set(pid, read.mayHaveReaped);
       listed.add(pid);
       all.set(pid, stat);
       const siblings = childrenOf.get(stat.ppid);
@@ -133,7 +158,10 @@ class FullScanner implements TreeScanner {
   }
 }
 
-/** Walks children files down from the seeds; a member whose schedstat did not move cannot have forked. */
+/**
+ * Walks children files down from the seeds; a member whose schedstat did not move cannot have forked.
+ * A member skipped in its idle backoff is not walked either: a fork of its is found when it is next read.
+ */
 class ChildrenFileScanner implements TreeScanner {
   readonly mode = 'children-file';
   private readonly reader: ProcStatReader;
@@ -144,8 +172,9 @@ class ChildrenFileScanner implements TreeScanner {
 
   scan(seeds: readonly ProcessIdentity[], depth: ScanDepth): Map<number, ProcPidStat> {
     const members = new Map<number, ProcPidStat>();
+    // Members whose children files are read: those that may have forked since their children were last listed.
     const queue: ProcPidStat[] = [];
-    const unchanged = new Set<ProcPidStat>();
+    const reaping = depth === 'backoff' ? new Map<number, boolean>() : undefined;
     // Members whose children files are read sample after sample (they run, or have several threads, which
     // are always read fully) keep those descriptors; the others' files are read once in a while and closed,
     // which saves a third of the descriptors all trackers share (MAX_CACHED_PROC_FDS).
@@ -155,24 +184,23 @@ class ChildrenFileScanner implements TreeScanner {
     for (const seed of seeds) {
       if (members.has(seed.pid)) continue;
       const previous = seed.startTimeTicks !== undefined;
-      const read = this.reader.read(seed.pid, previous, depth === 'changed');
+      const read = this.reader.read(seed.pid, previous, reuseAt(depth, this.reader, seed.pid, reaping));
       const stat = read?.stat;
-      if (!isSameProcess(stat, seed)) {
+      if (!read || !isSameProcess(stat, seed)) {
         dropped = true;
         continue;
       }
       members.set(stat.pid, stat);
-      queue.push(stat);
-      if (read?.unchanged === true && depth !== 'all') unchanged.add(stat);
-      if (read?.ran === true || stat.threadCount > 1) rereadEachSample.add(stat);
-    }
-    for (let next = queue.pop(); next; next = queue.pop()) {
+      reaping?.set(stat.pid, read.mayHaveReaped);
       // A member that has not run since its children were last listed has forked nothing since;
       // children it gained by reparenting come with a member's exit, after which the tree rescans fresh.
-      if (unchanged.has(next)) continue;
+      if (!read.unchanged || depth === 'all') queue.push(stat);
+      if (read.ran || stat.threadCount > 1) rereadEachSample.add(stat);
+    }
+    for (let next = queue.pop(); next; next = queue.pop()) {
       for (const childPid of this.readChildPids(next, rereadEachSample.has(next))) {
         if (members.has(childPid)) continue;
-        const child = this.reader.read(childPid, false, false)?.stat;
+        const child = this.reader.read(childPid, false, 'none')?.stat;
         if (!child || !isChildOf(child, next)) {
           dropped = true;
           continue;

@@ -91,6 +91,23 @@ describe('createProcessTreeTracker on real processes', function () {
     assert.equal(finished.rootAlive, false);
   });
 
+  it('matches the kernel total when members that carry CPU time back off, then are reaped by a parent that was idle too', async () => {
+    // Each worker shell burns CPU in a loop, then waits on a sleep for 15 samples or more: it and the sleep
+    // back off, and when the root reaps it, it is read only because the root ran. One more worker then
+    // runs a busy child, which it forked while backed off. `exit` keeps the sleep from replacing the shell.
+    const burn = 'i=0; while [ $i -lt 60000 ]; do i=$((i+1)); done';
+    const workers = [0, 1, 2].map((n) => `sh -c ${shellQuote(`${burn}; sleep ${1.5 + 0.2 * n}; exit 0`)} &`).join(' ');
+    const late = `(sleep 1.5; ${busyChild(300, join(dir, 'late'), 300)}) &`;
+    const { samples, rootTotalTicks, sampledTicks, finished } = await runTracked(`${workers} ${late} wait`);
+
+    assert.ok(rootTotalTicks >= 40, `the workers burnt ${rootTotalTicks} ticks, expected ≥ 40`);
+    assertMonotonic([...samples, finished]);
+    assert.ok(sampledTicks <= rootTotalTicks + 2, `${sampledTicks} sampled vs ${rootTotalTicks}: counted twice?`);
+    // Node's exit after its last sample costs it 3–4 ticks here, with the idle backoff or without.
+    assertWithinOnePercent(sampledTicks, rootTotalTicks, 'sampled total', 1 + 4);
+    assertWithinOnePercent(finished.cpuTicks, rootTotalTicks, 'finished total', 0);
+  });
+
   it('adds the tail after the last sample from the kernel final figure', async () => {
     // The child exits while still busy, so samples miss up to one interval of its time.
     const { rootTotalTicks, sampledTicks, finished } = await runTracked(busyChild(600, join(dir, 'c'), 0));

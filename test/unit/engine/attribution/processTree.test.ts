@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createProcessTreeTracker, FULL_READ_EVERY_SAMPLES, type ProcessTreeTracker } from '../../../../src/engine/attribution/processTree';
+import { ProcFileReader, type ProcReadOptions } from '../../../../src/engine/attribution/procFileReader';
+import {
+  createProcessTreeTracker, FULL_READ_EVERY_SAMPLES, MAX_IDLE_READ_PERIOD_SAMPLES, type ProcessTreeSample, type ProcessTreeTracker,
+} from '../../../../src/engine/attribution/processTree';
 import type { ProcessScanMode } from '../../../../src/engine/attribution/processTreeScan';
 import { FakeProc, type FakeProcess } from './fakeProc';
 
@@ -309,5 +312,192 @@ describe('createProcessTreeTracker full scan of known processes', () => {
     const sample = await tracker.sample();
     assert.deepEqual(sample.pids, [ROOT, 200]);
     assert.equal(sample.cpuTicks, 7);
+  });
+});
+
+/** Counts the schedstat reads of each pid through every ProcFileReader until `restore`. */
+function countSchedstatReads(): { of(pid: number): number; reset(): void; restore(): void } {
+  const counts = new Map<number, number>();
+  const original = ProcFileReader.prototype.read;
+  ProcFileReader.prototype.read = function (this: ProcFileReader, pid: number, name: string, options: ProcReadOptions) {
+    if (name === 'schedstat') counts.set(pid, (counts.get(pid) ?? 0) + 1);
+    return original.call(this, pid, name, options);
+  };
+  return {
+    of: (pid) => counts.get(pid) ?? 0,
+    reset: () => counts.clear(),
+    restore: () => { ProcFileReader.prototype.read = original; },
+  };
+}
+
+// After this many samples an idle member is read only every MAX_IDLE_READ_PERIOD_SAMPLES-th (it was read at
+// samples 1, 2, 3, 4, 6 and 10), and the next periodic full read (sample FULL_READ_EVERY_SAMPLES) is far off.
+const BACKED_OFF_AT_SAMPLE = 12;
+
+for (const scanMode of ['full-scan', 'children-file'] as ProcessScanMode[]) {
+  describe(`createProcessTreeTracker idle backoff (${scanMode})`, () => {
+    let proc: FakeProc;
+    let tracker: ProcessTreeTracker;
+    let reads: ReturnType<typeof countSchedstatReads>;
+    beforeEach(() => {
+      proc = new FakeProc();
+      tracker = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode, pageSizeBytes: 4096 });
+      reads = countSchedstatReads();
+    });
+    afterEach(() => {
+      reads.restore();
+      tracker.dispose();
+      proc.dispose();
+    });
+
+    const sampleWith = async (processes: FakeProcess[]) => {
+      proc.set(processes);
+      return tracker.sample();
+    };
+    // Samples taken by `sampleUntil` (and by hand where a test says so); sample 0 is a periodic full read.
+    let taken = 0;
+    beforeEach(() => { taken = 0; });
+    /** Samples until `count` samples were taken; returns the last one. */
+    const sampleUntil = async (count: number): Promise<ProcessTreeSample> => {
+      let sample = await tracker.sample();
+      for (taken++; taken < count; taken++) sample = await tracker.sample();
+      return sample;
+    };
+    /** How many samples passed before one satisfied `seen` (2 × MAX_IDLE_READ_PERIOD_SAMPLES when none did). */
+    const samplesLate = async (seen: (sample: ProcessTreeSample) => boolean): Promise<number> => {
+      let late = 0;
+      while (late < 2 * MAX_IDLE_READ_PERIOD_SAMPLES && !seen(await tracker.sample())) late++;
+      return late;
+    };
+    const idleTree: FakeProcess[] = [
+      { pid: ROOT, ppid: 1, utime: 10 },
+      { pid: 101, ppid: ROOT, utime: 50 },
+      { pid: 102, ppid: ROOT, utime: 5, threads: [102, 1021] },
+      { pid: 103, ppid: ROOT, utime: 7 },
+    ];
+
+    it('reads an idle member ever less often, down to every MAX_IDLE_READ_PERIOD_SAMPLES-th sample, but the root and a multi-threaded member at every sample', async () => {
+      proc.set(idleTree);
+      // The window stops short of the periodic full read, which reads every member.
+      const window = 2 * MAX_IDLE_READ_PERIOD_SAMPLES;
+      await sampleUntil(FULL_READ_EVERY_SAMPLES - window);
+      reads.reset();
+      for (let i = 0; i < window; i++) await tracker.sample();
+      assert.equal(reads.of(101), window / MAX_IDLE_READ_PERIOD_SAMPLES);
+      assert.equal(reads.of(103), window / MAX_IDLE_READ_PERIOD_SAMPLES);
+      assert.equal(reads.of(ROOT), window);
+      assert.equal(reads.of(102), window);
+    });
+
+    it('counts an idle member that runs again at most MAX_IDLE_READ_PERIOD_SAMPLES − 1 samples late, then reads it at every sample', async () => {
+      proc.set(idleTree);
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      proc.set(idleTree.map((process) => (process.pid === 101 ? { ...process, utime: 80 } : process)));
+      const late = await samplesLate((sample) => sample.cpuTicks === 10 + 80 + 5 + 7);
+      assert.ok(late <= MAX_IDLE_READ_PERIOD_SAMPLES - 1, `seen ${late} samples late`);
+      reads.reset();
+      const running = idleTree.map((process) => (process.pid === 101 ? { ...process, utime: 81 } : process));
+      assert.equal((await sampleWith(running)).cpuTicks, 10 + 81 + 5 + 7);
+      assert.equal(reads.of(101), 1);
+    });
+
+    it('counts once a child in backoff that exits and is reaped by its parent, which ran', async () => {
+      proc.set(idleTree);
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      // 101 ran 20 more ticks and exited; the root woke up to reap it.
+      const reaped = await sampleWith([{ pid: ROOT, ppid: 1, utime: 10, cutime: 70 }, idleTree[2]!, idleTree[3]!]);
+      assert.deepEqual([...reaped.pids].sort(), [ROOT, 102, 103]);
+      assert.equal(reaped.cpuTicks, 10 + 70 + 5 + 7);
+      for (let i = 0; i < MAX_IDLE_READ_PERIOD_SAMPLES; i++) assert.equal((await tracker.sample()).cpuTicks, 10 + 70 + 5 + 7);
+    });
+
+    it('counts once a child in backoff that is reaped by its parent while a new child takes its pid', async () => {
+      proc.set(idleTree);
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      proc.set([{ pid: ROOT, ppid: 1, utime: 10, cutime: 70 }, idleTree[2]!, idleTree[3]!]);
+      const reused = await sampleWith([
+        { pid: ROOT, ppid: 1, utime: 10, cutime: 70 },
+        { pid: 101, ppid: ROOT, utime: 3, startTime: 2000 },
+        idleTree[2]!, idleTree[3]!,
+      ]);
+      assert.deepEqual([...reused.pids].sort(), [ROOT, 101, 102, 103]);
+      assert.equal(reused.cpuTicks, 10 + 70 + 3 + 5 + 7);
+    });
+
+    it('counts once a child in backoff reaped by another thread of its parent, whose main thread did not run', async () => {
+      // A multi-threaded parent's schedstat is its main thread's: its reaped time shows the reap instead.
+      const parent = { pid: ROOT, ppid: 1, utime: 10, threads: [ROOT, 150], schedstat: '5 0 1\n' };
+      proc.set([parent, idleTree[1]!, idleTree[3]!]);
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      const reaped = await sampleWith([{ ...parent, cutime: 70 }, idleTree[3]!]);
+      assert.deepEqual([...reaped.pids].sort(), [ROOT, 103]);
+      assert.equal(reaped.cpuTicks, 10 + 70 + 7);
+    });
+
+    it('reads every member in finish(), so the totals take the members in backoff at their latest', async () => {
+      proc.set(idleTree);
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      // Two idle members ran, and their parent did not: a backoff sample would not read them.
+      proc.set(idleTree.map((process) => (process.pid === 101 || process.pid === 103 ? { ...process, stime: 9 } : process)));
+      assert.equal((await tracker.finish()).cpuTicks, 10 + 59 + 5 + 16);
+    });
+
+    it('never skips an orphan, whose parent outside the tree would report nothing of its time', async () => {
+      const orphan = { pid: 102, ppid: 1, utime: 20, startTime: 1001 };
+      await sampleWith([{ pid: ROOT, ppid: 1, utime: 10 }, { pid: 101, ppid: ROOT, utime: 5 }, { ...orphan, ppid: 101 }]);
+      // 101 exited and the root reaped it; 102 was reparented to init, outside the tree.
+      const adopted = [{ pid: ROOT, ppid: 1, utime: 10, cutime: 5 }, orphan];
+      await sampleWith(adopted);
+      taken = 2;
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      reads.reset();
+      for (let i = 0; i < MAX_IDLE_READ_PERIOD_SAMPLES; i++) await tracker.sample();
+      assert.equal(reads.of(102), MAX_IDLE_READ_PERIOD_SAMPLES);
+      // It ran for one interval, then exited and init reaped it: the sample in between holds its time.
+      await sampleWith([adopted[0]!, { ...orphan, utime: 60 }]);
+      assert.equal((await sampleWith([adopted[0]!])).cpuTicks, 10 + 5 + 60);
+    });
+
+    it('reads the member that holds a debt at the next sample, even in backoff', async () => {
+      // 102 has several threads, so it is read at every sample and its exit is seen at once.
+      const grandchild = { pid: 102, ppid: 101, utime: 20, startTime: 1001, threads: [102, 1021] };
+      proc.set([{ pid: ROOT, ppid: 1 }, { pid: 101, ppid: ROOT, utime: 5 }, grandchild]);
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      // 102 is gone, but the scan read 101 before it reaped 102: 102's total is a debt on 101.
+      assert.equal((await sampleWith([{ pid: ROOT, ppid: 1 }, { pid: 101, ppid: ROOT, utime: 5 }])).cpuTicks, 25);
+      // 101's reaped time now holds 102 and its last 2 ticks: 2 new ticks, and the debt is repaid.
+      const repaid = await sampleWith([{ pid: ROOT, ppid: 1 }, { pid: 101, ppid: ROOT, utime: 5, cutime: 22 }]);
+      assert.equal(repaid.cpuTicks, 27);
+      for (let i = 0; i < MAX_IDLE_READ_PERIOD_SAMPLES; i++) assert.equal((await tracker.sample()).cpuTicks, 27);
+    });
+
+    it(scanMode === 'full-scan' ? 'finds a child forked by an idle member at once, from the listing' : 'finds a child forked by an idle member at most MAX_IDLE_READ_PERIOD_SAMPLES − 1 samples late', async () => {
+      proc.set(idleTree);
+      await sampleUntil(BACKED_OFF_AT_SAMPLE);
+      proc.set([...idleTree.map((process) => (process.pid === 103 ? { ...process, utime: 8 } : process)), { pid: 104, ppid: 103, utime: 4, startTime: 1200 }]);
+      const late = await samplesLate((sample) => sample.pids.includes(104));
+      assert.ok(late <= (scanMode === 'full-scan' ? 0 : MAX_IDLE_READ_PERIOD_SAMPLES - 1), `found ${late} samples late`);
+      // 103's own tick (it ran to fork) is counted by its own next read, which the listing does not hasten.
+      assert.ok(await samplesLate((sample) => sample.cpuTicks === 10 + 50 + 5 + 8 + 4) <= MAX_IDLE_READ_PERIOD_SAMPLES - 1);
+    });
+  });
+}
+
+describe('createProcessTreeTracker with the idle backoff off', () => {
+  it('reads every member at every sample', async () => {
+    const proc = new FakeProc();
+    const reads = countSchedstatReads();
+    const tracker = createProcessTreeTracker({ procRoot: proc.root, rootPid: ROOT, scanMode: 'children-file', idleBackoff: false });
+    try {
+      proc.set([{ pid: ROOT, ppid: 1 }, { pid: 101, ppid: ROOT, utime: 5 }]);
+      for (let i = 0; i < BACKED_OFF_AT_SAMPLE; i++) await tracker.sample();
+      reads.reset();
+      for (let i = 0; i < MAX_IDLE_READ_PERIOD_SAMPLES; i++) await tracker.sample();
+      assert.equal(reads.of(101), MAX_IDLE_READ_PERIOD_SAMPLES);
+    } finally {
+      reads.restore();
+      tracker.dispose();
+      proc.dispose();
+    }
   });
 });
