@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Disposable, Emitter, Event } from './events';
 import type { ComponentKind, GpuDeviceReading, GpuProcessReading, PowerReading, PowerSource } from './powerSources/powerSource';
 import type { GpuDeviceEnergy } from './attribution/attributeEnergy';

@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import type { GpuProcessReading, PowerReading, PowerSource } from './powerSource';
+import { onLines } from './streamLines';
 import {
   COMPUTE_APPS_QUERY_FIELDS,
   GPU_QUERY_FIELDS,
@@ -244,8 +243,7 @@ class NvidiaSmiSource implements PowerSource {
     };
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-MAX_REASON_CHARS); });
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => {
+    onLines(child.stdout, (line) => {
       if (line.trim() === '') return;
       try {
         const row = parseGpuQueryLine(line, fields);
