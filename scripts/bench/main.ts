@@ -40,7 +40,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const startedAt = performance.now();
   const sections: [string, () => Promise<Figure[]>][] = [
-    ['CLI overhead', () => measureCliOverhead(CLI_PATH, 15)],
+    ['CLI overhead', () => measureCliOverhead(CLI_PATH, 25)],
     ['sample cost', () => measureSampleCost(DATA_DIR, 300)],
     ['RAPL energy error', () => measureRaplError(5000, 200)],
     ['attribution error', () => measureAttributionError(1500)],
