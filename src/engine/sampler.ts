@@ -3,6 +3,7 @@ import type { ComponentKind, GpuDeviceReading } from './powerSources/powerSource
 import type { ComponentEnergyKWh, ComponentPowerWatts, RunSample } from './reports/runRecord';
 import { attributeEnergy, TaskAttribution } from './attribution/attributeEnergy';
 import { updateIdleBaselineWatts } from './attribution/idleActiveSplit';
+import { LateCpuTimeAccount } from './attribution/lateCpuTime';
 import { IntervalListener, MachineInterval, MachineSampler, MachineSamplerOptions, SourceFailure } from './machineSampler';
 import { BYTES_PER_GIB, GRAMS_PER_KG, joulesFromWatts, kWhFromJoules, wattsFromJoules } from './units';
 
@@ -99,6 +100,7 @@ export class Sampler implements Disposable, IntervalListener {
   private startedAt = 0;
   private lastAt = 0;
   private lastTaskTicks = 0;
+  private readonly lateCpuTime = new LateCpuTimeAccount();
   private readonly machineJoules = zeroByComponent();
   private readonly taskJoules = zeroByComponent();
   /** Lowest non-zero power of a full-length interval, per component: the idle baseline (Kepler's idle/dynamic split). */
@@ -205,7 +207,7 @@ export class Sampler implements Disposable, IntervalListener {
     const taskCpuTicks = taskTicksNow - this.lastTaskTicks;
     this.lastTaskTicks = taskTicksNow;
 
-    const attribution: TaskAttribution = this.options.task
+    const inInterval: TaskAttribution = this.options.task
       ? attributeEnergy({
         machineCpuEnergyJoules: machineJoules.cpu,
         machineRamEnergyJoules: machineJoules.ram,
@@ -219,6 +221,11 @@ export class Sampler implements Disposable, IntervalListener {
         treePids: interval.gpuProcesses.length > 0 ? new Set(task?.pids ?? []) : NO_PIDS,
       })
       : { energyJoules: machineJoules, cpuShare: 1, ramShare: 1, gpuShare: 1 };
+    // Ticks beyond the machine's busy ticks were spent in earlier intervals (a member read late): their energy.
+    const lateCpuJoules = this.options.task ? this.lateCpuTime.take(taskCpuTicks, interval.busyTicks, machineJoules.cpu) : 0;
+    const attribution: TaskAttribution = lateCpuJoules > 0
+      ? { ...inInterval, energyJoules: { ...inInterval.energyJoules, cpu: inInterval.energyJoules.cpu + lateCpuJoules } }
+      : inInterval;
 
     const fullLength = intervalMs >= MIN_BASELINE_INTERVAL_SHARE * this.machine.intervalMs;
     for (const component of COMPONENTS) {

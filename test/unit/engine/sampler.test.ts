@@ -60,6 +60,33 @@ describe('Sampler', () => {
     sampler.dispose();
   });
 
+  it('counts a tree read late (an idle member backing off) as if read at every interval, not clamped away', async () => {
+    // The machine: 100 busy ticks a second at 50 W. The task: 50 ticks a second, read at every interval by one
+    // sampler, and by the other only after 4 intervals, all at once (the 200 ticks exceed that interval's 100).
+    const cpuJoules = async (readEvery: number) => {
+      let nowMs = 0;
+      let taskTicks = 0;
+      const procRoot = fakeProc(0, 0);
+      const sampler = new Sampler({
+        sources: { cpu: scriptedSource('cpu', [{ powerWatts: 50 }]), gpu: [], ram: undefined },
+        procRoot, intervalMs: 1_000, task: { sample: async () => ({ cpuTicks: taskTicks, residentBytes: 0, pids: [] }) },
+        intensityGramsPerKWh: 400, pue: 1, monotonicNowMs: () => nowMs,
+      });
+      await sampler.start();
+      for (let second = 1; second <= 8; second++) {
+        nowMs = second * 1_000;
+        writeProc(procRoot, second * 100, 0);
+        if (second % readEvery === 0) taskTicks = second * 50;
+        await sampler.sampleNow();
+      }
+      const totals = await sampler.stop();
+      sampler.dispose();
+      return totals.taskEnergyKWh.cpu * JOULES_PER_KWH;
+    };
+    assert.equal(await cpuJoules(1), 200);
+    assert.ok(Math.abs(await cpuJoules(4) - 200) < 1e-9, 'the late ticks lost their energy');
+  });
+
   it('prefers a counter source\'s measured joules over power × interval', async () => {
     let nowMs = 0;
     const sampler = new Sampler({
