@@ -12,7 +12,8 @@
  *
  * Why nobody else's cache is ever run: the folder is the user's own cache folder, created 0700, and a file
  * not owned by the current user is ignored. A cache that cannot be read or written is no error: the bundle
- * then loads as `require` would. `NODE_DISABLE_COMPILE_CACHE` (Node's own switch) turns it off.
+ * then loads as `require` would. `NODE_DISABLE_COMPILE_CACHE` (Node's own switch) turns it off, and so does
+ * `--enable-source-maps`: Node maps the stack traces of code `require` compiled only.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -32,6 +33,11 @@ export interface LoadBundleOptions {
   readonly saveWhen: CacheSaveMoment;
   /** Normally process.env. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Whether Node maps stack traces through source maps (`--enable-source-maps`); default: whether this
+   * process does. Node maps only what `require` compiled, so the bundle is then loaded by `require`, uncached.
+   */
+  readonly sourceMapsEnabled?: boolean;
 }
 
 /** What happened to the cache on one load; for tests and the bench. */
@@ -85,6 +91,8 @@ function writeCache(dir: string, path: string, script: Script): void {
  * `__filename` and `__dirname`) and returns its exports.
  */
 export function loadBundle(bundlePath: string, options: LoadBundleOptions): { exports: unknown; cache: CacheOutcome } {
+  const sourceMaps = options.sourceMapsEnabled ?? (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+  if (sourceMaps) return { exports: Module.createRequire(bundlePath)(bundlePath) as unknown, cache: 'disabled' };
   const source = readFileSync(bundlePath, 'utf8');
   const dir = options.contentHash && options.env.NODE_DISABLE_COMPILE_CACHE === undefined ? compileCacheDir(options.env) : undefined;
   const cachePath = dir && options.contentHash ? compileCachePath(dir, bundlePath, options.contentHash) : undefined;

@@ -25,7 +25,8 @@ describe('loadBundle', () => {
     bundlePath = join(root, 'dist', 'cli.bundle.js');
     writeFileSync(bundlePath, BUNDLE);
     cacheRoot = join(root, 'cache');
-    options = { contentHash: 'abc123', saveWhen: { kind: 'delay', delayMs: 0 }, env: { CARBON_METER_CACHE_DIR: cacheRoot } };
+    // The test runner turns source maps on (test/registerTypeScript.cjs); a CLI or extension host normally has them off.
+    options = { contentHash: 'abc123', saveWhen: { kind: 'delay', delayMs: 0 }, env: { CARBON_METER_CACHE_DIR: cacheRoot }, sourceMapsEnabled: false };
   });
 
   afterEach(() => rmSync(root, { recursive: true, force: true }));
@@ -96,6 +97,16 @@ describe('loadBundle', () => {
     assert.equal((exports as { greet(name: string): string }).greet('ed'), 'hello ed');
     await waitForSave();
     assert.equal(statSync(cacheRoot).isFile(), true);
+  });
+
+  it('loads with require, uncached, when Node maps stack traces through source maps', async () => {
+    const { exports, cache } = loadBundle(bundlePath, { ...options, sourceMapsEnabled: true });
+    assert.equal(cache, 'disabled');
+    assert.equal((exports as { greet(name: string): string }).greet('fi'), 'hello fi');
+    // `require` compiled it: Node's module cache has it, and so its source map would be used.
+    assert.ok(require.cache[bundlePath], 'the bundle was not loaded by require');
+    await waitForSave();
+    assert.equal(existsSync(join(cacheRoot, 'compile')), false);
   });
 
   it('keeps its cache in CARBON_METER_CACHE_DIR, else the XDG cache folder, else ~/.cache', () => {
