@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { CarbonEngine } from '../engine/engine';
 import { createElectricityMapsProvider, ELECTRICITY_MAPS_API_URL } from '../engine/intensity/electricityMapsProvider';
 import { createIntensityCache } from '../engine/intensity/intensityCache';
@@ -6,6 +6,7 @@ import { DEFAULT_ZONE_TAB_PATH, systemTimeZone } from '../engine/intensity/timeZ
 import { CliArgs, DEFAULT_INTERVAL_MS, parseCliArgs, printable, USAGE, UsageError } from './args';
 import type { CliIo } from './cliIo';
 import { findDataDir } from './dataDir';
+import { userCacheDir } from '../engine/storage/userCacheDir';
 import { runDoctorCommand } from './commands/doctorCommand';
 import { runLifecycleCommand } from './commands/lifecycleCommand';
 import { ELECTRICITY_MAPS_KEY_VARIABLE, LiveProviderChoice, runIntensityCommand } from './commands/intensityCommand';
@@ -33,18 +34,11 @@ function createEngine(args: CliArgs, io: CliIo): CarbonEngine {
   }, { onWarning: (message) => io.stderr(`carbon-meter: ${message}\n`), otherStorageFolder: '--out DIR' });
 }
 
-/** Where live-intensity answers are cached: CARBON_METER_CACHE_DIR, else the XDG cache folder. */
-function intensityCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.CARBON_METER_CACHE_DIR) return join(env.CARBON_METER_CACHE_DIR, 'intensity');
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
-  return base ? join(base, 'carbon-meter', 'intensity') : undefined;
-}
-
 /** The Electricity Maps provider when a key is set; CARBON_METER_ELECTRICITY_MAPS_URL points it elsewhere (a proxy, a test server). */
 function liveProviderFrom(env: NodeJS.ProcessEnv): LiveProviderChoice {
   const apiKey = env[ELECTRICITY_MAPS_KEY_VARIABLE]?.trim();
   if (!apiKey) return { reason: `live intensity needs an Electricity Maps API key in ${ELECTRICITY_MAPS_KEY_VARIABLE} (free tier: https://api-portal.electricitymaps.com)` };
-  const cacheDir = intensityCacheDir(env);
+  const cacheDir = userCacheDir(env, 'intensity');
   return {
     provider: createElectricityMapsProvider({
       apiKey,

@@ -19,6 +19,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { userCacheDir } from '../engine/storage/userCacheDir';
 
 /** When the cache of a bundle that had none (or a rejected one) is written. */
 export type CacheSaveMoment =
@@ -42,13 +43,6 @@ export interface LoadBundleOptions {
 
 /** What happened to the cache on one load; for tests and the bench. */
 export type CacheOutcome = 'disabled' | 'used' | 'rejected' | 'missing';
-
-/** The user's compile-cache folder: CARBON_METER_CACHE_DIR, else the XDG cache folder; undefined without a home. */
-export function compileCacheDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (env.CARBON_METER_CACHE_DIR) return join(env.CARBON_METER_CACHE_DIR, 'compile');
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
-  return base ? join(base, 'carbon-meter', 'compile') : undefined;
-}
 
 /** The cache file of one build of a bundle for this Node. */
 export function compileCachePath(dir: string, bundlePath: string, contentHash: string): string {
@@ -94,7 +88,7 @@ export function loadBundle(bundlePath: string, options: LoadBundleOptions): { ex
   const sourceMaps = options.sourceMapsEnabled ?? (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
   if (sourceMaps) return { exports: Module.createRequire(bundlePath)(bundlePath) as unknown, cache: 'disabled' };
   const source = readFileSync(bundlePath, 'utf8');
-  const dir = options.contentHash && options.env.NODE_DISABLE_COMPILE_CACHE === undefined ? compileCacheDir(options.env) : undefined;
+  const dir = options.contentHash && options.env.NODE_DISABLE_COMPILE_CACHE === undefined ? userCacheDir(options.env, 'compile') : undefined;
   const cachePath = dir && options.contentHash ? compileCachePath(dir, bundlePath, options.contentHash) : undefined;
   const cachedData = cachePath ? readOwnFile(cachePath) : undefined;
   const script = new Script(Module.wrap(source), { filename: bundlePath, cachedData });

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileCacheDir, compileCachePath, loadBundle, type LoadBundleOptions } from '../../../src/launcher/loadBundle';
+import { userCacheDir } from '../../../src/engine/storage/userCacheDir';
+import { compileCachePath, loadBundle, type LoadBundleOptions } from '../../../src/launcher/loadBundle';
 
 // A bundle as esbuild writes one: CommonJS that requires a built-in and uses its module's own variables.
 const BUNDLE = `"use strict";
@@ -110,9 +111,9 @@ describe('loadBundle', () => {
   });
 
   it('keeps its cache in CARBON_METER_CACHE_DIR, else the XDG cache folder, else ~/.cache', () => {
-    assert.equal(compileCacheDir({ CARBON_METER_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' }), '/c/compile');
-    assert.equal(compileCacheDir({ XDG_CACHE_HOME: '/x', HOME: '/h' }), '/x/carbon-meter/compile');
-    assert.equal(compileCacheDir({ HOME: '/h' }), '/h/.cache/carbon-meter/compile');
-    assert.equal(compileCacheDir({}), undefined);
+    assert.equal(userCacheDir({ CARBON_METER_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' }, 'compile'), '/c/compile');
+    assert.equal(userCacheDir({ XDG_CACHE_HOME: '/x', HOME: '/h' }, 'compile'), '/x/carbon-meter/compile');
+    assert.equal(userCacheDir({ HOME: '/h' }, 'compile'), '/h/.cache/carbon-meter/compile');
+    assert.equal(userCacheDir({}, 'compile'), undefined);
   });
 });
