@@ -142,8 +142,6 @@ class ProcessTreeAccount implements ProcessTreeTracker {
   private scanner: TreeScanner | undefined;
   private samplesTaken = 0;
   private lastSummary: ProcessTreeSample | undefined;
-  /** Whether a member holds a debt not yet repaid: its reaped time is due to grow, so it must be read. */
-  private debtPending = false;
 
   constructor(options: ProcessTreeOptions) {
     this.procRoot = options.procRoot;
@@ -183,13 +181,19 @@ class ProcessTreeAccount implements ProcessTreeTracker {
     // A member's stat carries its pid and start time: it is its own identity.
     for (const member of this.members.values()) seeds.push(member.stat);
     const periodic = this.samplesTaken++ % FULL_READ_EVERY_SAMPLES === 0;
-    const depth: ScanDepth = periodic ? 'stats' : this.debtPending ? 'changed' : shallowest;
+    const depth: ScanDepth = periodic ? 'stats' : this.hasPendingDebt() ? 'changed' : shallowest;
     let live = this.scanner.scan(seeds, depth);
     // The common case of a tree that is idle or waiting: every member's stat is the very one it had.
     if (this.lastSummary && this.unchangedIn(live)) return this.lastSummary;
     if (this.anyMemberExited(live)) live = this.scanner.scan(seeds, 'all');
     this.update(live);
     return this.summarize();
+  }
+
+  /** Whether a member holds a debt not yet repaid: its reaped time is due to grow, so it must be read. */
+  private hasPendingDebt(): boolean {
+    for (const member of this.members.values()) if (member.debtTicks > 0) return true;
+    return false;
   }
 
   /** Whether the scan found exactly the members of the last sample, each with the same stat, and no debt is pending. */
@@ -223,7 +227,6 @@ class ProcessTreeAccount implements ProcessTreeTracker {
     }
 
     const next = new Map<number, MemberState>();
-    this.debtPending = false;
     for (const stat of live.values()) {
       const previous = this.members.get(stat.pid);
       if (previous?.stat.startTimeTicks !== stat.startTimeTicks) {
@@ -239,7 +242,6 @@ class ProcessTreeAccount implements ProcessTreeTracker {
       this.escapedTicks += previous.debtTicks - repaidOldTicks;
       const newDebt = newDebtTicks.get(stat.pid) ?? 0;
       const debtTicks = newDebt - Math.min(newDebt, growthTicks);
-      this.debtPending ||= debtTicks > 0;
       // A member that has not run keeps its stat object: keep its state too, as most do from sample to sample.
       next.set(stat.pid, previous.stat === stat && previous.debtTicks === debtTicks ? previous : { stat, isRoot: previous.isRoot, debtTicks });
     }
